@@ -1,0 +1,147 @@
+//! Computes each switched county's base (shared_base − subsidy_base = net_base) and its
+//! due for every settled year, as a fold over the years from the switch.
+
+use super::indexation::{prorate, step, Indexation, YearFacts};
+use crate::error::{Error, Result};
+use crate::money::round_div;
+use crate::period::YearMonth;
+use crate::regions::RegionTable;
+use crate::split::Parts;
+use std::collections::BTreeMap;
+
+/// A base fixed before the ledgers begin (`bases.csv`), e.g. a pilot county's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FixedBase {
+    /// County code.
+    pub county: String,
+    /// Year from which the base holds (the switch year).
+    pub from_year: i32,
+    /// The base, in fen (counts as `shared_base`).
+    pub base: i64,
+}
+
+/// Everything the baselines are computed from.
+pub struct BaselineInputs<'a> {
+    /// Regions with the scenario's switch dates.
+    pub regions: &'a RegionTable,
+    /// Sums of the split per (county, year), actual and projected.
+    pub county_years: &'a BTreeMap<(String, i32), Parts>,
+    /// Prefecture → county subsidies (市对县补助) per (county, year), fen.
+    pub subsidies: &'a BTreeMap<(String, i32), i64>,
+    /// Bases fixed before the ledgers, by county.
+    pub fixed_bases: &'a BTreeMap<String, FixedBase>,
+    /// The scenario's base years; `None` = the year before each county's switch.
+    pub base_years: Option<&'a [i32]>,
+    /// How the base evolves.
+    pub indexation: Indexation,
+    /// Years to report.
+    pub years: &'a [i32],
+}
+
+/// One row of the `baselines` table: a county's base and its due in one year.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BaselineRow {
+    /// County code.
+    pub county: String,
+    /// Fiscal year of the due.
+    pub year: i32,
+    /// Month of the switch to province-direct.
+    pub direct_since: YearMonth,
+    /// Base years averaged (empty when the base comes from `bases.csv`).
+    pub base_years: Vec<i32>,
+    /// Indexation name.
+    pub method: String,
+    /// round(mean of the prefecture's old-rule part of shared receipts) (划转基数, 收入部分).
+    pub shared_base: i64,
+    /// round(mean of subsidies paid to the county) (补助基数).
+    pub subsidy_base: i64,
+    /// shared_base − subsidy_base.
+    pub net_base: i64,
+    /// Due this year: positive = the county pays (体制上解), negative = it receives.
+    pub due: i64,
+    /// `ledger` (computed) or `bases.csv`.
+    pub source: String,
+}
+
+/// Computes the baselines of every county with a prefecture that is province-direct by the
+/// last year reported.
+pub fn compute_baselines(inp: &BaselineInputs) -> Result<Vec<BaselineRow>> {
+    let Some(&last) = inp.years.iter().max() else {
+        return Ok(vec![]);
+    };
+    let mut rows = Vec::new();
+    for county in inp.regions.all() {
+        let (Some(switch), Some(_)) = (county.direct_since, inp.regions.prefecture_of(county))
+        else {
+            continue;
+        };
+        if switch.year > last {
+            continue;
+        }
+        let y0 = switch.year;
+        let part = |y: i32| inp.county_years.get(&(county.code.clone(), y));
+        let (base_years, shared_base, subsidy_base, source) = match inp
+            .fixed_bases
+            .get(&county.code)
+        {
+            Some(fb) if fb.from_year == y0 => (vec![], fb.base, 0, "bases.csv"),
+            _ => {
+                let years: Vec<i32> = inp
+                    .base_years
+                    .map(<[i32]>::to_vec)
+                    .unwrap_or_else(|| vec![y0 - 1]);
+                let mut s = 0i128;
+                let mut b = 0i128;
+                for &by in &years {
+                    let p = part(by).ok_or_else(|| {
+                        Error::Input(format!(
+                            "county {} ({}): base year {by} is not in the ledgers (switch {switch})",
+                            county.code, county.name
+                        ))
+                    })?;
+                    s += p.prefecture_if_managed as i128;
+                    b += *inp.subsidies.get(&(county.code.clone(), by)).unwrap_or(&0) as i128;
+                }
+                let n = years.len().max(1) as i128;
+                (
+                    years,
+                    round_div(s, n) as i64,
+                    round_div(b, n) as i64,
+                    "ledger",
+                )
+            }
+        };
+        let net_base = shared_base - subsidy_base;
+        let mut due = net_base;
+        for y in y0..=last {
+            if y > y0 {
+                let facts = YearFacts {
+                    local: part(y).map(Parts::local),
+                    local_before: part(y - 1).map(Parts::local),
+                    old_share: part(y).map(|p| p.prefecture_if_managed),
+                };
+                due = step(inp.indexation, net_base, shared_base, y0, y, due, facts);
+            }
+            if inp.years.contains(&y) {
+                rows.push(BaselineRow {
+                    county: county.code.clone(),
+                    year: y,
+                    direct_since: switch,
+                    base_years: base_years.clone(),
+                    method: inp.indexation.method(),
+                    shared_base,
+                    subsidy_base,
+                    net_base,
+                    due: if y == y0 {
+                        prorate(due, switch.month)
+                    } else {
+                        due
+                    },
+                    source: source.to_string(),
+                });
+            }
+        }
+    }
+    rows.sort_by(|a, b| (&a.county, a.year).cmp(&(&b.county, b.year)));
+    Ok(rows)
+}

@@ -1,0 +1,37 @@
+//! Command-line definitions (clap) and one small file per command.
+
+mod run;
+mod summary;
+mod synth;
+mod validate;
+
+use clap::{Parser, Subcommand};
+use fencheng::Result;
+
+/// fencheng 分成 — exact revenue split, transfer baselines and annual settlement under
+/// the province-direct-county regime (省直管县).
+#[derive(Parser, Debug)]
+#[command(name = "fencheng", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Settle one or more scenarios and write the output tables.
+    Run(run::RunArgs),
+    /// Check ledgers and list every problem.
+    Validate(validate::ValidateArgs),
+    /// Generate the synthetic Henan ledger (seeded, reproducible).
+    Synth(synth::SynthArgs),
+}
+
+/// Runs the chosen command.
+pub fn dispatch(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Run(a) => run::run(a),
+        Command::Validate(a) => validate::validate(a),
+        Command::Synth(a) => synth::synth(a),
+    }
+}

@@ -1,0 +1,35 @@
+//! Column names of the revenue ledger (收入台账) and of the frames built from it.
+
+/// Fiscal year (财政年度).
+pub const FISCAL_YEAR: &str = "fiscal_year";
+/// Month 1–12.
+pub const MONTH: &str = "month";
+/// Region where the receipt was collected.
+pub const REGION_CODE: &str = "region_code";
+/// Budget revenue item code (收入科目).
+pub const ITEM_CODE: &str = "item_code";
+/// Budget level (预算级次).
+pub const BUDGET_LEVEL: &str = "budget_level";
+/// Amount in yuan.
+pub const AMOUNT: &str = "amount";
+/// Receipt id (optional).
+pub const VOUCHER_ID: &str = "voucher_id";
+/// The columns every ledger must have.
+pub const REQUIRED: [&str; 6] = [
+    FISCAL_YEAR,
+    MONTH,
+    REGION_CODE,
+    ITEM_CODE,
+    BUDGET_LEVEL,
+    AMOUNT,
+];
+/// The key of monthly totals and of `item_shares`.
+pub const KEYS: [&str; 5] = [FISCAL_YEAR, MONTH, REGION_CODE, ITEM_CODE, BUDGET_LEVEL];
+/// Index of the input file a row came from.
+pub const FILE_ID: &str = "file_id";
+/// 1-based data row within its file.
+pub const ROW: &str = "row";
+/// Row-level problem (null for a good row).
+pub const PROBLEM: &str = "problem";
+/// Number of receipts in a group.
+pub const RECEIPTS: &str = "receipts";

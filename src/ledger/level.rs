@@ -1,0 +1,51 @@
+//! Budget level (预算级次) of a receipt: shared (共享收入) or fixed to one level.
+
+use std::fmt;
+
+/// The budget level a treasury receipt carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum BudgetLevel {
+    /// 共享收入: split by the rulebook's cascade.
+    Shared,
+    /// 中央级: all to the centre.
+    Central,
+    /// 省级: all to the province.
+    Province,
+    /// 市级: all to the prefecture (e.g. a prefecture-owned enterprise in a county).
+    Prefecture,
+    /// 县级: all to the county.
+    County,
+}
+
+impl BudgetLevel {
+    /// Every level, in file order.
+    pub const ALL: [BudgetLevel; 5] = [
+        BudgetLevel::Shared,
+        BudgetLevel::Central,
+        BudgetLevel::Province,
+        BudgetLevel::Prefecture,
+        BudgetLevel::County,
+    ];
+
+    /// The name used in ledgers: `shared`, `central`, `province`, `prefecture`, `county`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BudgetLevel::Shared => "shared",
+            BudgetLevel::Central => "central",
+            BudgetLevel::Province => "province",
+            BudgetLevel::Prefecture => "prefecture",
+            BudgetLevel::County => "county",
+        }
+    }
+
+    /// Parses a ledger's `budget_level` text.
+    pub fn parse(text: &str) -> Option<BudgetLevel> {
+        BudgetLevel::ALL.into_iter().find(|l| l.as_str() == text)
+    }
+}
+
+impl fmt::Display for BudgetLevel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

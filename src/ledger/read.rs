@@ -1,0 +1,219 @@
+//! Ledger reading: a file, a folder (hive partitions `fiscal_year=YYYY/` included) or a glob
+//! of CSV (UTF-8 with or without BOM, or GBK) and Parquet files → one lazy frame of text
+//! columns, each row tagged with its file and 1-based row number for error messages.
+
+use super::columns::*;
+use crate::error::{Error, Result};
+use polars::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// Text encoding of CSV ledgers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Encoding {
+    /// UTF-8, with or without byte-order mark.
+    #[default]
+    Utf8,
+    /// GBK / GB18030, as Chinese finance systems export it.
+    Gbk,
+}
+
+/// File format of one ledger file, from its extension.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// `.csv`
+    Csv,
+    /// `.parquet` / `.pq`
+    Parquet,
+}
+
+fn format_of(path: &Path) -> Option<Format> {
+    match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+        "csv" | "txt" => Some(Format::Csv),
+        "parquet" | "pq" => Some(Format::Parquet),
+        _ => None,
+    }
+}
+
+/// Expands ledger arguments (files, folders, globs) into a sorted list of files.
+pub fn resolve_sources(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for input in inputs {
+        let text = input.to_string_lossy();
+        if input.is_dir() {
+            let before = files.len();
+            walk(input, &mut files)?;
+            if files.len() == before {
+                return Err(Error::file(input, "folder holds no .csv or .parquet file"));
+            }
+        } else if input.is_file() {
+            if format_of(input).is_none() {
+                return Err(Error::file(
+                    input,
+                    "not a ledger file (expected .csv or .parquet)",
+                ));
+            }
+            files.push(input.clone());
+        } else if text.contains(['*', '?', '[']) {
+            let paths =
+                glob::glob(&text).map_err(|e| Error::file(input, format!("bad glob: {e}")))?;
+            let before = files.len();
+            for p in paths.flatten() {
+                if p.is_file() && format_of(&p).is_some() {
+                    files.push(p);
+                }
+            }
+            if files.len() == before {
+                return Err(Error::file(input, "glob matches no .csv or .parquet file"));
+            }
+        } else {
+            return Err(Error::file(input, "no such file or folder"));
+        }
+    }
+    files.sort();
+    files.dedup();
+    Ok(files)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+    for entry in entries {
+        let path = entry.map_err(|e| Error::io(dir, e))?.path();
+        if path.is_dir() {
+            walk(&path, out)?;
+        } else if format_of(&path).is_some() {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// The `fiscal_year=YYYY` hive partition a path sits in, if any.
+pub fn hive_year(path: &Path) -> Option<String> {
+    path.components().rev().find_map(|c| {
+        let s = c.as_os_str().to_str()?;
+        s.strip_prefix("fiscal_year=").map(str::to_string)
+    })
+}
+
+/// Opens one ledger file as a lazy frame whose ledger columns are all text, plus
+/// [`FILE_ID`] (`file_id`) and [`ROW`] (1-based data row).
+pub fn scan_file(path: &Path, file_id: u32, encoding: Encoding) -> Result<LazyFrame> {
+    let format = format_of(path).ok_or_else(|| Error::file(path, "not a .csv or .parquet file"))?;
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    if meta.len() == 0 {
+        return Err(Error::file(path, "empty file (no header, no rows)"));
+    }
+    let pl_path = PlRefPath::new(path.to_string_lossy().as_ref());
+    let lf = match (format, encoding) {
+        (Format::Parquet, _) => {
+            let args = ScanArgsParquet {
+                glob: false,
+                ..Default::default()
+            };
+            LazyFrame::scan_parquet(pl_path, args)
+        }
+        (Format::Csv, Encoding::Utf8) => LazyCsvReader::new(pl_path)
+            .with_infer_schema_length(Some(0))
+            .with_glob(false)
+            .with_missing_is_null(true)
+            .finish(),
+        (Format::Csv, Encoding::Gbk) => read_gbk(path).map(IntoLazy::lazy),
+    }
+    .map_err(|e| Error::file(path, describe_polars(&e, format)))?;
+    let mut lf = lf;
+    let schema = lf
+        .collect_schema()
+        .map_err(|e| Error::file(path, describe_polars(&e, format)))?;
+    let names: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
+    let mut required: Vec<&str> = REQUIRED.to_vec();
+    let hive = hive_year(path);
+    if hive.is_some() && !names.iter().any(|n| n == FISCAL_YEAR) {
+        required.retain(|c| *c != FISCAL_YEAR);
+    }
+    let missing: Vec<&str> = required
+        .iter()
+        .copied()
+        .filter(|c| !names.iter().any(|n| n == c))
+        .collect();
+    if !missing.is_empty() {
+        let mut reason = format!(
+            "missing column(s) {}",
+            missing
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        for m in &missing {
+            if let Some(near) = names.iter().find(|n| edit_distance(n, m) <= 2) {
+                reason.push_str(&format!("; `{near}` looks like a misspelt `{m}`"));
+            }
+        }
+        reason.push_str(&format!(" (columns found: {})", names.join(", ")));
+        return Err(Error::file(path, reason));
+    }
+    let text = |name: &str| col(name).cast(DataType::String).alias(name);
+    let mut exprs: Vec<Expr> = REQUIRED
+        .iter()
+        .map(|&c| match (&hive, names.iter().any(|n| n == c)) {
+            (Some(y), false) if c == FISCAL_YEAR => lit(y.clone()).alias(FISCAL_YEAR),
+            _ => text(c),
+        })
+        .collect();
+    exprs.push(if names.iter().any(|n| n == VOUCHER_ID) {
+        text(VOUCHER_ID)
+    } else {
+        lit(NULL).cast(DataType::String).alias(VOUCHER_ID)
+    });
+    exprs.push(lit(file_id).cast(DataType::UInt32).alias(FILE_ID));
+    Ok(lf
+        .with_row_index(ROW, Some(1))
+        .select(exprs.into_iter().chain([col(ROW)]).collect::<Vec<_>>()))
+}
+
+fn read_gbk(path: &Path) -> PolarsResult<DataFrame> {
+    let bytes = std::fs::read(path).map_err(|e| polars_err!(ComputeError: "{e}"))?;
+    let (text, _, had_errors) = encoding_rs::GBK.decode(&bytes);
+    if had_errors {
+        polars_bail!(ComputeError: "bytes that are not valid GBK");
+    }
+    let cursor = std::io::Cursor::new(text.into_owned().into_bytes());
+    CsvReadOptions::default()
+        .with_infer_schema_length(Some(0))
+        .with_has_header(true)
+        .into_reader_with_file_handle(cursor)
+        .finish()
+}
+
+/// A readable reason from a polars reading error.
+pub fn describe_polars(e: &PolarsError, format: Format) -> String {
+    let msg = e.to_string();
+    match format {
+        Format::Csv if msg.contains("utf-8") || msg.contains("utf8") => {
+            "invalid UTF-8 sequence (the file may be GBK-encoded: try --encoding gbk)".to_string()
+        }
+        Format::Parquet => {
+            format!("not a readable Parquet file (truncated or another format?): {msg}")
+        }
+        Format::Csv => format!("cannot read CSV: {msg}"),
+    }
+}
+
+/// Levenshtein distance, for "did you mean" on misspelt column names.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur.push(
+                (prev[j] + usize::from(ca != *cb))
+                    .min(prev[j + 1] + 1)
+                    .min(cur[j] + 1),
+            );
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}

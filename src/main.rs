@@ -1,0 +1,25 @@
+//! The `fencheng` command: parse arguments, call the library, print errors once with a
+//! hint, map them to exit codes. Nothing else lives here.
+
+use clap::Parser;
+use std::process::ExitCode;
+
+mod cli;
+
+fn main() -> ExitCode {
+    let args = cli::Cli::parse();
+    match cli::dispatch(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            if let Some(h) = e.hint() {
+                eprintln!("hint: {h}");
+            }
+            ExitCode::from(match e {
+                fencheng::Error::Usage(_) => 2,
+                fencheng::Error::Check(_) => 3,
+                _ => 1,
+            })
+        }
+    }
+}

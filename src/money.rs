@@ -1,0 +1,200 @@
+//! Money and rates: integer fen (分), rates in parts per million, and the one rounding rule
+//! of the engine (四舍五入: half away from zero, negatives symmetric).
+//!
+//! Every amount inside the engine is an `i64` count of fen; every share is a [`Rate`] held as
+//! an integer number of millionths, so a product is exact in `i128` before it is rounded.
+
+use rust_decimal::Decimal;
+use std::fmt;
+use std::str::FromStr;
+
+/// One million: the denominator of a [`Rate`].
+pub const PPM: i64 = 1_000_000;
+
+/// Largest amount accepted anywhere, in fen: 10^12 yuan (the spec's upper bound) × 100.
+pub const MAX_FEN: i64 = 100_000_000_000_000;
+
+/// A share (分享比例) between 0 and 1 with at most 6 decimals, held as parts per million.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Rate(u32);
+
+impl Rate {
+    /// The zero share.
+    pub const ZERO: Rate = Rate(0);
+    /// The whole (100 %).
+    pub const ONE: Rate = Rate(PPM as u32);
+
+    /// A rate from parts per million; `None` above one.
+    pub fn from_ppm(ppm: u32) -> Option<Rate> {
+        (ppm as i64 <= PPM).then_some(Rate(ppm))
+    }
+
+    /// Parts per million.
+    pub fn ppm(self) -> u32 {
+        self.0
+    }
+
+    /// Parses a decimal string such as `"0.15"`: 0 ≤ rate ≤ 1, at most 6 decimals.
+    pub fn parse(text: &str) -> Result<Rate, String> {
+        let d = Decimal::from_str_exact(text.trim())
+            .map_err(|_| format!("`{text}` is not a decimal number"))?;
+        Rate::from_decimal(d).map_err(|e| format!("`{text}`: {e}"))
+    }
+
+    /// A rate from an exact decimal: 0 ≤ d ≤ 1, at most 6 decimals.
+    pub fn from_decimal(d: Decimal) -> Result<Rate, String> {
+        if d.is_sign_negative() && !d.is_zero() || d > Decimal::ONE {
+            return Err("a rate must lie between 0 and 1".into());
+        }
+        let scaled = d * Decimal::from(PPM);
+        if scaled.fract() != Decimal::ZERO {
+            return Err("a rate has at most 6 decimals".into());
+        }
+        let ppm = rust_decimal::prelude::ToPrimitive::to_u32(&scaled)
+            .ok_or_else(|| "rate out of range".to_string())?;
+        Ok(Rate(ppm))
+    }
+
+    /// The rate as an exact decimal.
+    pub fn to_decimal(self) -> Decimal {
+        Decimal::new(self.0 as i64, 6).normalize()
+    }
+
+    /// `round(amount × rate)` in fen, half away from zero.
+    pub fn apply(self, amount: i64) -> i64 {
+        round_div(amount as i128 * self.0 as i128, PPM as i128) as i64
+    }
+}
+
+impl serde::Serialize for Rate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
+impl fmt::Display for Rate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.to_decimal())
+    }
+}
+
+/// `round(n / d)` half away from zero, for `d > 0` (四舍五入, negatives symmetric).
+pub fn round_div(n: i128, d: i128) -> i128 {
+    debug_assert!(d > 0);
+    let q = (n.abs() + d / 2) / d;
+    if n < 0 {
+        -q
+    } else {
+        q
+    }
+}
+
+/// Rounds an exact decimal number of fen to a whole fen, half away from zero.
+pub fn round_decimal_fen(fen: Decimal) -> Result<i64, String> {
+    let r = fen.round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    i64::try_from(r).map_err(|_| format!("{fen} fen is out of range"))
+}
+
+/// Parses a yuan amount with at most 2 decimals (`-1234.5`, `12.30`) into fen, exactly.
+/// Refuses 3+ decimals, thousands separators, exponents and amounts above 10^12 yuan.
+pub fn parse_yuan(text: &str) -> Result<i64, String> {
+    let t = text.trim();
+    let body = t.strip_prefix('-').unwrap_or(t);
+    let (int, frac) = match body.split_once('.') {
+        Some((i, f)) => (i, f),
+        None => (body, ""),
+    };
+    if int.is_empty() || !int.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!(
+            "`{text}` is not an amount in yuan (digits, optional `-`, `.`)"
+        ));
+    }
+    if !frac.bytes().all(|b| b.is_ascii_digit()) || (body.contains('.') && frac.is_empty()) {
+        return Err(format!("`{text}` is not an amount in yuan"));
+    }
+    if frac.len() > 2 {
+        return Err(format!("`{text}` has more than 2 decimals (fen)"));
+    }
+    if int.len() > 13 {
+        return Err(format!("`{text}` is above 10^12 yuan"));
+    }
+    let mut fen: i64 = int.parse::<i64>().map_err(|e| e.to_string())? * 100;
+    let f = format!("{frac:0<2}");
+    fen += f.parse::<i64>().map_err(|e| e.to_string())?;
+    if fen > MAX_FEN {
+        return Err(format!("`{text}` is above 10^12 yuan"));
+    }
+    Ok(if t.starts_with('-') { -fen } else { fen })
+}
+
+/// Formats fen as plain yuan with 2 decimals: `-1234.56` (the CSV money format).
+pub fn format_yuan(fen: i64) -> String {
+    let sign = if fen < 0 { "-" } else { "" };
+    let a = fen.unsigned_abs();
+    format!("{sign}{}.{:02}", a / 100, a % 100)
+}
+
+/// Fen as an exact decimal number of yuan.
+pub fn fen_to_decimal(fen: i64) -> Decimal {
+    Decimal::new(fen, 2)
+}
+
+/// Parses a decimal string from TOML (growth rates, indexation rates) exactly.
+pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
+    Decimal::from_str(text.trim()).map_err(|_| format!("`{text}` is not a decimal number"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounding_ties_go_away_from_zero_both_signs() {
+        assert_eq!(round_div(5, 10), 1);
+        assert_eq!(round_div(-5, 10), -1);
+        assert_eq!(round_div(4, 10), 0);
+        assert_eq!(round_div(-4, 10), 0);
+        assert_eq!(round_div(15, 10), 2);
+        assert_eq!(round_div(-25, 10), -3);
+    }
+
+    #[test]
+    fn rate_parse_limits() {
+        assert_eq!(Rate::parse("0.15").unwrap().ppm(), 150_000);
+        assert_eq!(Rate::parse("1").unwrap(), Rate::ONE);
+        assert_eq!(Rate::parse("0.000001").unwrap().ppm(), 1);
+        assert!(Rate::parse("1.01").is_err());
+        assert!(Rate::parse("-0.1").is_err());
+        assert!(Rate::parse("0.0000001").is_err());
+        assert!(Rate::parse("abc").is_err());
+    }
+
+    #[test]
+    fn rate_apply_is_exact_at_the_top_of_the_range() {
+        // 10^12 yuan × 0.333333 — i64 product would overflow, i128 does not.
+        assert_eq!(
+            Rate::parse("0.333333").unwrap().apply(MAX_FEN),
+            33_333_300_000_000
+        );
+        assert_eq!(Rate::parse("0.5").unwrap().apply(-1), -1); // -0.5 → -1
+        assert_eq!(Rate::parse("0.5").unwrap().apply(1), 1);
+    }
+
+    #[test]
+    fn yuan_parsing_is_exact_and_strict() {
+        assert_eq!(parse_yuan("12.3").unwrap(), 1230);
+        assert_eq!(parse_yuan("-0.05").unwrap(), -5);
+        assert_eq!(parse_yuan("7").unwrap(), 700);
+        assert!(parse_yuan("12.345")
+            .unwrap_err()
+            .contains("more than 2 decimals"));
+        assert!(parse_yuan("1,234.00").is_err());
+        assert!(parse_yuan("1e5").is_err());
+        assert!(parse_yuan("").is_err());
+        assert!(parse_yuan("12.").is_err());
+        assert!(parse_yuan("10000000000000.01").is_err());
+        assert_eq!(format_yuan(-123456), "-1234.56");
+        assert_eq!(format_yuan(5), "0.05");
+        assert_eq!(format_yuan(-5), "-0.05");
+    }
+}

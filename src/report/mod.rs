@@ -1,0 +1,59 @@
+//! Report stage: the output folder — every table as Parquet and CSV, and `manifest.json` —
+//! written whole or not at all.
+
+pub mod manifest;
+pub mod output;
+pub mod table;
+pub mod tables;
+
+use crate::error::{Error, Result};
+use crate::scenario::run::ScenarioResult;
+use std::path::{Path, PathBuf};
+pub use table::{Table, Values};
+
+/// Output options.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct WriteOptions {
+    /// Replace a non-empty `--out`.
+    pub force: bool,
+    /// Add a UTF-8 BOM to CSV files (for Excel).
+    pub csv_bom: bool,
+}
+
+/// The four tables of every run, all scenarios appended in order.
+pub fn run_tables(results: &[ScenarioResult]) -> Vec<Table> {
+    let builders: [fn(&ScenarioResult) -> Table; 4] = [
+        tables::item_shares,
+        tables::baselines,
+        tables::settlement,
+        tables::province,
+    ];
+    builders
+        .iter()
+        .map(|b| {
+            let mut t = Table::new("");
+            for r in results {
+                t.append(b(r));
+            }
+            t
+        })
+        .collect()
+}
+
+/// Writes tables (Parquet + CSV) and the manifest into `out`, atomically.
+pub fn write_output(
+    out: &Path,
+    tables: &[Table],
+    manifest: &serde_json::Value,
+    opts: WriteOptions,
+) -> Result<PathBuf> {
+    let staging = output::Staging::new(out, opts.force)?;
+    for t in tables {
+        t.write_parquet(staging.dir())?;
+        t.write_csv(staging.dir(), opts.csv_bom)?;
+    }
+    let path = staging.dir().join("manifest.json");
+    let text = serde_json::to_string_pretty(manifest).map_err(|e| Error::Input(e.to_string()))?;
+    std::fs::write(&path, text + "\n").map_err(|e| Error::io(&path, e))?;
+    staging.commit()
+}

@@ -1,0 +1,78 @@
+//! Output folders written whole or not at all: tables go to a temporary sibling folder,
+//! which replaces `--out` by rename only when everything is written.
+
+use crate::error::{Error, Result};
+use std::path::{Path, PathBuf};
+
+/// A folder being written; dropped without [`Staging::commit`], it leaves nothing behind.
+pub struct Staging {
+    tmp: Option<tempfile::TempDir>,
+    target: PathBuf,
+    force: bool,
+}
+
+impl Staging {
+    /// Starts writing towards `target`. An existing non-empty folder is refused unless `force`.
+    pub fn new(target: &Path, force: bool) -> Result<Staging> {
+        if target.exists() {
+            let non_empty = std::fs::read_dir(target)
+                .map_err(|e| Error::io(target, e))?
+                .next()
+                .is_some();
+            if non_empty && !force {
+                return Err(Error::file(
+                    target,
+                    "output folder exists and is not empty (use --force to replace it)",
+                ));
+            }
+        }
+        let parent = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "out".into());
+        let tmp = tempfile::Builder::new()
+            .prefix(&format!(".{name}.partial-"))
+            .tempdir_in(&parent)
+            .map_err(|e| Error::io(&parent, e))?;
+        Ok(Staging {
+            tmp: Some(tmp),
+            target: target.to_path_buf(),
+            force,
+        })
+    }
+
+    /// Where to write the files.
+    pub fn dir(&self) -> &Path {
+        self.tmp.as_ref().expect("staging not committed").path()
+    }
+
+    /// Moves the finished folder into place (replacing an old one with `force`).
+    pub fn commit(mut self) -> Result<PathBuf> {
+        let tmp = self.tmp.take().expect("staging not committed").keep();
+        if self.target.exists() {
+            if !self.force
+                && std::fs::read_dir(&self.target)
+                    .map_err(|e| Error::io(&self.target, e))?
+                    .next()
+                    .is_some()
+            {
+                return Err(Error::file(
+                    &self.target,
+                    "output folder appeared while writing",
+                ));
+            }
+            let old = tmp.with_extension("old");
+            std::fs::rename(&self.target, &old).map_err(|e| Error::io(&self.target, e))?;
+            std::fs::rename(&tmp, &self.target).map_err(|e| Error::io(&self.target, e))?;
+            std::fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
+        } else {
+            std::fs::rename(&tmp, &self.target).map_err(|e| Error::io(&self.target, e))?;
+        }
+        Ok(self.target.clone())
+    }
+}

@@ -1,0 +1,137 @@
+//! Scenario stage (情景): a scenario is the inputs plus overlays — regime dates, rule
+//! overrides, the baseline method and a projection. [`file`] reads and merges the TOML
+//! chain; [`run`] settles one scenario; [`compare`] sets scenarios against a reference.
+
+pub mod file;
+pub mod projection;
+pub mod run;
+
+use crate::baseline::Indexation;
+use crate::error::{Error, Result};
+use crate::period::YearMonth;
+use crate::regions::{RegionKind, RegionTable};
+use crate::rules::{RuleChange, RuleSet};
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Changes to the regions' `direct_since` (`[regime]`), applied in this order.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct RegimeChange {
+    /// Every county not direct by then switches then (全面直管).
+    pub all_direct_from: Option<YearMonth>,
+    /// Every switch on or after then is cancelled (counterfactual: no reform).
+    pub cancel_from: Option<YearMonth>,
+    /// One county's date (`None` = never), applied last.
+    pub county: BTreeMap<String, Option<YearMonth>>,
+}
+
+/// Growth of receipts after the last ledger year (`[projection]`).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Projection {
+    /// Last projected year.
+    pub through: i32,
+    /// Yearly growth per item code prefix; key `default` for the rest (0 if absent).
+    pub growth: BTreeMap<String, Decimal>,
+}
+
+impl Projection {
+    /// Growth for an item code: longest matching prefix, else `default`, else 0.
+    pub fn growth_for(&self, item: &str) -> Decimal {
+        (3..=item.len())
+            .rev()
+            .find_map(|n| self.growth.get(&item[..n]))
+            .or_else(|| self.growth.get("default"))
+            .copied()
+            .unwrap_or_default()
+    }
+}
+
+/// A scenario as resolved from its file and `extends` chain; paths are absolute.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Scenario {
+    /// Name, the `scenario` column of every output table.
+    pub name: String,
+    /// Free text.
+    pub description: Option<String>,
+    /// The file it was read from.
+    pub file: PathBuf,
+    /// Region table.
+    pub regions: PathBuf,
+    /// Ledger files, folders or globs.
+    pub ledgers: Vec<PathBuf>,
+    /// Rulebook.
+    pub rulebook: PathBuf,
+    /// Years to settle and report.
+    pub years: Vec<i32>,
+    /// `subsidies.csv`, if any.
+    pub subsidies: Option<PathBuf>,
+    /// `bases.csv`, if any.
+    pub bases: Option<PathBuf>,
+    /// `rebates.csv`, if any.
+    pub rebates: Option<PathBuf>,
+    /// `transfers.csv`, if any.
+    pub transfers: Option<PathBuf>,
+    /// Regime overlay.
+    pub regime: RegimeChange,
+    /// Rule overrides, in order.
+    pub overrides: Vec<RuleChange>,
+    /// Base years (default: the year before each switch).
+    pub base_years: Option<Vec<i32>>,
+    /// Base indexation.
+    pub indexation: Indexation,
+    /// Projection after the last ledger year.
+    pub projection: Option<Projection>,
+}
+
+impl Scenario {
+    /// Reads a scenario file (and its `extends` chain).
+    pub fn load(path: &Path) -> Result<Scenario> {
+        file::parse(path, file::load_merged(path)?)
+    }
+
+    /// The regions with the scenario's regime applied.
+    pub fn regions(&self) -> Result<RegionTable> {
+        let mut regions = RegionTable::load(&self.regions)?;
+        let key = |k: String, e: String| Error::key(&self.file, k, e);
+        let counties: Vec<(String, Option<YearMonth>)> = regions
+            .all()
+            .iter()
+            .filter(|r| r.kind == RegionKind::County)
+            .map(|r| (r.code.clone(), r.direct_since))
+            .collect();
+        for (code, since) in counties {
+            let mut date = since;
+            if let Some(all) = self.regime.all_direct_from {
+                if date.is_none_or(|d| d > all) {
+                    date = Some(all);
+                }
+            }
+            if let Some(cancel) = self.regime.cancel_from {
+                if date.is_some_and(|d| d >= cancel) {
+                    date = None;
+                }
+            }
+            regions
+                .set_direct_since(&code, date)
+                .map_err(|e| key("regime".into(), e))?;
+        }
+        for (code, date) in &self.regime.county {
+            regions
+                .set_direct_since(code, *date)
+                .map_err(|e| key(format!("regime.county.{code}"), e))?;
+        }
+        Ok(regions)
+    }
+
+    /// The rulebook with the scenario's overrides applied.
+    pub fn rules(&self) -> Result<RuleSet> {
+        let mut rules = RuleSet::load(&self.rulebook)?;
+        for (i, change) in self.overrides.iter().enumerate() {
+            rules
+                .apply_change(change)
+                .map_err(|e| Error::key(&self.file, format!("override[{i}]"), e))?;
+        }
+        Ok(rules)
+    }
+}

@@ -1,0 +1,238 @@
+//! Runs one scenario end to end on an opened ledger: regime and rules → split (receipt or
+//! monthly) → projection → baselines → settlement → checks. A pure function of its inputs,
+//! so scenarios can run in parallel and give the same bytes on any thread count.
+
+use super::projection::project;
+use super::Scenario;
+use crate::baseline::{compute_baselines, BaselineInputs, BaselineRow};
+use crate::error::{Error, Result};
+use crate::ledger::totals::{LedgerScan, MonthlyTotal, Rejects, ShareKey};
+use crate::regions::RegionTable;
+use crate::rules::RuleSet;
+use crate::settlement::{
+    region_years, settle, verify, CheckResult, ProvinceRow, SettlementInputs, SettlementRow,
+};
+use crate::split::{split_monthly, split_receipts, Granularity, ShareRow};
+use crate::tables;
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Instant;
+
+/// How to run.
+#[derive(Clone, Copy, Debug)]
+pub struct RunOptions {
+    /// Receipt-level (exact, as the treasury) or monthly totals.
+    pub granularity: Granularity,
+    /// Set bad rows aside instead of refusing the ledger.
+    pub quarantine: bool,
+}
+
+/// Rows set aside by `--quarantine`.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct Quarantined {
+    /// Number of rows.
+    pub rows: u64,
+    /// Their amount, fen, where it could be read.
+    pub amount_fen: i64,
+}
+
+/// Everything one scenario produced.
+pub struct ScenarioResult {
+    /// The scenario as resolved.
+    pub scenario: Scenario,
+    /// Regions after the regime overlay.
+    pub regions: RegionTable,
+    /// Rules after the overrides.
+    pub rules: RuleSet,
+    /// Granularity used.
+    pub granularity: Granularity,
+    /// `item_shares`, sorted by key.
+    pub shares: Vec<ShareRow>,
+    /// `baselines`.
+    pub baselines: Vec<BaselineRow>,
+    /// `settlement`.
+    pub settlement: Vec<SettlementRow>,
+    /// `province`.
+    pub province: Vec<ProvinceRow>,
+    /// Checks run, all passed.
+    pub checks: Vec<CheckResult>,
+    /// Rejected rows (empty unless quarantined).
+    pub rejects: Rejects,
+    /// Quarantine summary.
+    pub quarantined: Option<Quarantined>,
+    /// Seconds per stage.
+    pub timings: Vec<(String, f64)>,
+    /// Last actual ledger year.
+    pub last_actual_year: i32,
+}
+
+struct Clock(Instant, Vec<(String, f64)>);
+impl Clock {
+    fn lap(&mut self, stage: &str) {
+        self.1
+            .push((stage.to_string(), self.0.elapsed().as_secs_f64()));
+        self.0 = Instant::now();
+    }
+}
+
+/// Runs `sc` on the opened ledger `scan`.
+pub fn run_scenario(sc: &Scenario, scan: &LedgerScan, opts: RunOptions) -> Result<ScenarioResult> {
+    let mut clock = Clock(Instant::now(), Vec::new());
+    let regions = sc.regions()?;
+    let rules = sc.rules()?;
+    let bad_keys = scan.key_problems(&regions, &rules);
+    let rejects = if scan.row_problem_count > 0 || !bad_keys.is_empty() || scan.has_vouchers() {
+        scan.rejects(&bad_keys)?
+    } else {
+        Rejects::default()
+    };
+    clock.lap("check ledger");
+    if rejects.count() > 0 && !opts.quarantine {
+        return Err(Error::Ledger {
+            count: rejects.count(),
+            summary: rejects.summary(3),
+        });
+    }
+    let (totals, excluded) = good_totals(scan, &bad_keys, &rejects);
+    let quarantined = (rejects.count() > 0).then(|| Quarantined {
+        rows: rejects.count(),
+        amount_fen: rejects
+            .rows
+            .iter()
+            .filter_map(|r| crate::money::parse_yuan(&r.fields[5]).ok())
+            .sum(),
+    });
+    let mut shares = match opts.granularity {
+        Granularity::Monthly => split_monthly(totals.iter(), &regions, &rules, false)?,
+        Granularity::Receipt => {
+            split_receipts(scan, totals.iter(), &regions, &rules, excluded.as_ref())?
+        }
+    };
+    clock.lap("split");
+    let last = totals
+        .iter()
+        .map(|t| t.key.year)
+        .max()
+        .ok_or_else(|| Error::Input("the ledger has no good rows".into()))?;
+    if let Some(p) = &sc.projection {
+        let projected = project(&totals, last, p)?;
+        shares.extend(split_monthly(projected.iter(), &regions, &rules, true)?);
+    }
+    let covered = sc.projection.as_ref().map_or(last, |p| p.through.max(last));
+    if let Some(y) = sc.years.iter().find(|&&y| y > covered) {
+        return Err(Error::key(
+            &sc.file,
+            "scenario.years",
+            format!("year {y} is after the last ledger year {last} and no [projection] reaches it"),
+        ));
+    }
+    clock.lap("project");
+    let load =
+        |p: &Option<std::path::PathBuf>,
+         f: fn(&std::path::Path, &RegionTable) -> Result<BTreeMap<(String, i32), i64>>| {
+            p.as_deref()
+                .map(|p| f(p, &regions))
+                .transpose()
+                .map(Option::unwrap_or_default)
+        };
+    let subsidies = load(&sc.subsidies, tables::load_subsidies)?;
+    let rebates = load(&sc.rebates, tables::load_amounts)?;
+    let transfers = load(&sc.transfers, tables::load_amounts)?;
+    let fixed_bases = sc
+        .bases
+        .as_deref()
+        .map(|p| tables::load_bases(p, &regions))
+        .transpose()?
+        .unwrap_or_default();
+    let (county_years, _) = region_years(&shares);
+    let baselines = compute_baselines(&BaselineInputs {
+        regions: &regions,
+        county_years: &county_years,
+        subsidies: &subsidies,
+        fixed_bases: &fixed_bases,
+        base_years: sc.base_years.as_deref(),
+        indexation: sc.indexation,
+        years: &sc.years,
+    })?;
+    clock.lap("baselines");
+    let (settlement, province) = settle(&SettlementInputs {
+        regions: &regions,
+        shares: &shares,
+        baselines: &baselines,
+        rebates: &rebates,
+        transfers: &transfers,
+        years: &sc.years,
+    });
+    let checks = verify(&shares, &settlement, &province);
+    if let Some(failed) = checks.iter().find(|c| !c.passed) {
+        return Err(Error::Check(format!("{}: {}", failed.name, failed.detail)));
+    }
+    clock.lap("settlement");
+    Ok(ScenarioResult {
+        scenario: sc.clone(),
+        regions,
+        rules,
+        granularity: opts.granularity,
+        shares,
+        baselines,
+        settlement,
+        province,
+        checks,
+        rejects,
+        quarantined,
+        timings: clock.1,
+        last_actual_year: last,
+    })
+}
+
+/// Monthly totals without bad keys and without rows rejected one by one (duplicate
+/// vouchers), plus those rows as (file, row) for the receipt split to leave out.
+fn good_totals(
+    scan: &LedgerScan,
+    bad_keys: &BTreeMap<ShareKey, crate::split::RouteProblem>,
+    rejects: &Rejects,
+) -> (Vec<MonthlyTotal>, Option<Vec<(std::path::PathBuf, u64)>>) {
+    let bad: BTreeSet<ShareKey> = bad_keys.keys().cloned().collect();
+    let mut totals: Vec<MonthlyTotal> = scan.good_totals(&bad).cloned().collect();
+    let dups: Vec<_> = rejects
+        .rows
+        .iter()
+        .filter(|r| r.reason.starts_with("duplicate voucher_id"))
+        .collect();
+    if dups.is_empty() {
+        return (totals, None);
+    }
+    let mut minus: BTreeMap<ShareKey, (i64, u64)> = BTreeMap::new();
+    for r in &dups {
+        let f = &r.fields;
+        let (Ok(year), Ok(month), Some(level), Ok(amount)) = (
+            f[0].parse(),
+            f[1].parse(),
+            crate::ledger::BudgetLevel::parse(&f[4]),
+            crate::money::parse_yuan(&f[5]),
+        ) else {
+            continue;
+        };
+        let e = minus
+            .entry(ShareKey {
+                year,
+                month,
+                region: f[2].clone(),
+                item: f[3].clone(),
+                level,
+            })
+            .or_default();
+        e.0 += amount;
+        e.1 += 1;
+    }
+    for t in &mut totals {
+        if let Some((a, n)) = minus.get(&t.key) {
+            t.amount -= a;
+            t.receipts -= n;
+        }
+    }
+    totals.retain(|t| t.receipts > 0);
+    (
+        totals,
+        Some(dups.iter().map(|r| (r.file.clone(), r.row)).collect()),
+    )
+}

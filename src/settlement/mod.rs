@@ -1,0 +1,8 @@
+//! Settlement stage: statements per region and year (年终结算), the province roll-up, and
+//! the invariant checks every run must pass.
+
+pub mod checks;
+mod statement;
+
+pub use checks::{verify, CheckResult};
+pub use statement::{region_years, settle, ProvinceRow, Regime, SettlementInputs, SettlementRow};

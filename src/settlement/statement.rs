@@ -1,0 +1,219 @@
+//! The annual settlement statement (年终结算) of every county and prefecture, and the
+//! province's roll-up: revenue by level, regime base flows, rebates, transfers and
+//! available fiscal resources (可用财力), also per resident.
+
+use crate::baseline::BaselineRow;
+use crate::money::round_div;
+use crate::regions::{RegionKind, RegionTable};
+use crate::split::{Parts, ShareRow};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Regime of a county in a year.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Regime {
+    /// 市管县 all year.
+    Prefecture,
+    /// 省直管 all year, switched in an earlier year.
+    Direct,
+    /// Became province-direct this year.
+    Switched,
+}
+
+impl Regime {
+    /// Name in the `settlement` table.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Regime::Prefecture => "prefecture",
+            Regime::Direct => "direct",
+            Regime::Switched => "switched",
+        }
+    }
+}
+
+/// One statement: a region in a year.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SettlementRow {
+    /// Fiscal year.
+    pub year: i32,
+    /// Region code.
+    pub region: String,
+    /// Prefecture or county.
+    pub kind: RegionKind,
+    /// The county's prefecture, or the prefecture itself; empty for a county with none.
+    pub prefecture_code: String,
+    /// County regime; `None` for a prefecture.
+    pub regime: Option<Regime>,
+    /// Revenue collected and where it went.
+    pub parts: Parts,
+    /// For a prefecture: Σ `to_prefecture` of its counties (市级分享收入).
+    pub from_counties: i64,
+    /// 体制上解: base paid (county: positive due; prefecture: its counties' negative dues).
+    pub base_paid: i64,
+    /// 体制补助: base received (prefecture: its counties' positive dues; county: a negative due).
+    pub base_received: i64,
+    /// 返还性收入 (input).
+    pub rebates: i64,
+    /// 转移支付 (input).
+    pub transfers: i64,
+    /// 可用财力 = retained + from_counties + rebates + transfers − base_paid + base_received.
+    pub available: i64,
+    /// Residents.
+    pub population: u64,
+    /// round(available / population) in fen; `None` when population is 0.
+    pub available_per_capita: Option<i64>,
+    /// The year is projected, not actual.
+    pub projected: bool,
+}
+
+/// The province's roll-up of one year.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProvinceRow {
+    /// Fiscal year.
+    pub year: i32,
+    /// Everything collected in the province.
+    pub collected: i64,
+    /// 上划中央.
+    pub to_central: i64,
+    /// 上划省级 (the province's own revenue from the split).
+    pub to_province: i64,
+    /// Σ available of prefectures.
+    pub prefectures_available: i64,
+    /// Σ available of counties.
+    pub counties_available: i64,
+    /// Net regime base passing through the province from counties to prefectures.
+    pub base_flow: i64,
+    /// The year is projected.
+    pub projected: bool,
+}
+
+/// Inputs of the settlement beyond the split.
+pub struct SettlementInputs<'a> {
+    /// Regions with the scenario's switch dates.
+    pub regions: &'a RegionTable,
+    /// Item shares, actual and projected.
+    pub shares: &'a [ShareRow],
+    /// Baselines with their dues.
+    pub baselines: &'a [BaselineRow],
+    /// 返还性收入 per (region, year), fen.
+    pub rebates: &'a BTreeMap<(String, i32), i64>,
+    /// 转移支付 per (region, year), fen.
+    pub transfers: &'a BTreeMap<(String, i32), i64>,
+    /// Years to settle.
+    pub years: &'a [i32],
+}
+
+/// Sums item shares per (region, year); also says which years are projected.
+pub fn region_years(shares: &[ShareRow]) -> (BTreeMap<(String, i32), Parts>, BTreeSet<i32>) {
+    let mut sums: BTreeMap<(String, i32), Parts> = BTreeMap::new();
+    let mut projected = BTreeSet::new();
+    for r in shares {
+        *sums.entry((r.key.region.clone(), r.key.year)).or_default() += r.parts;
+        if r.projected {
+            projected.insert(r.key.year);
+        }
+    }
+    (sums, projected)
+}
+
+/// Builds the statements of every county and prefecture and the province roll-up.
+pub fn settle(inp: &SettlementInputs) -> (Vec<SettlementRow>, Vec<ProvinceRow>) {
+    let (sums, projected) = region_years(inp.shares);
+    let due: BTreeMap<(&str, i32), i64> = inp
+        .baselines
+        .iter()
+        .map(|b| ((b.county.as_str(), b.year), b.due))
+        .collect();
+    let mut rows = Vec::new();
+    let mut provinces = Vec::new();
+    for &year in inp.years {
+        let mut year_rows: Vec<SettlementRow> = Vec::new();
+        for region in inp
+            .regions
+            .all()
+            .iter()
+            .filter(|r| r.kind != RegionKind::Province)
+        {
+            let parts = sums
+                .get(&(region.code.clone(), year))
+                .copied()
+                .unwrap_or_default();
+            let (prefecture_code, regime, from_counties, base_paid, base_received) = match region
+                .kind
+            {
+                RegionKind::County => {
+                    let d = *due.get(&(region.code.as_str(), year)).unwrap_or(&0);
+                    let regime = match region.direct_since {
+                        _ if inp.regions.prefecture_of(region).is_none() => Regime::Direct,
+                        Some(ds) if ds.year == year => Regime::Switched,
+                        Some(ds) if ds.year < year => Regime::Direct,
+                        _ => Regime::Prefecture,
+                    };
+                    let pref = inp
+                        .regions
+                        .prefecture_of(region)
+                        .map(|p| p.code.clone())
+                        .unwrap_or_default();
+                    (pref, Some(regime), 0, d.max(0), (-d).max(0))
+                }
+                _ => {
+                    let mut from = 0;
+                    let (mut paid, mut received) = (0, 0);
+                    for c in inp.regions.all() {
+                        if c.parent.as_deref() == Some(&region.code) && c.kind == RegionKind::County
+                        {
+                            from += sums
+                                .get(&(c.code.clone(), year))
+                                .map_or(0, |p| p.to_prefecture);
+                            let d = *due.get(&(c.code.as_str(), year)).unwrap_or(&0);
+                            received += d.max(0);
+                            paid += (-d).max(0);
+                        }
+                    }
+                    (region.code.clone(), None, from, paid, received)
+                }
+            };
+            let key = (region.code.clone(), year);
+            let rebates = *inp.rebates.get(&key).unwrap_or(&0);
+            let transfers = *inp.transfers.get(&key).unwrap_or(&0);
+            let available =
+                parts.retained + from_counties + rebates + transfers - base_paid + base_received;
+            year_rows.push(SettlementRow {
+                year,
+                region: region.code.clone(),
+                kind: region.kind,
+                prefecture_code,
+                regime,
+                parts,
+                from_counties,
+                base_paid,
+                base_received,
+                rebates,
+                transfers,
+                available,
+                population: region.population,
+                available_per_capita: (region.population > 0)
+                    .then(|| round_div(available as i128, region.population as i128) as i64),
+                projected: projected.contains(&year),
+            });
+        }
+        let sum = |kind: RegionKind, f: fn(&SettlementRow) -> i64| -> i64 {
+            year_rows.iter().filter(|r| r.kind == kind).map(f).sum()
+        };
+        let total: Parts = year_rows
+            .iter()
+            .map(|r| r.parts)
+            .fold(Parts::default(), |a, b| a + b);
+        provinces.push(ProvinceRow {
+            year,
+            collected: total.collected,
+            to_central: total.to_central,
+            to_province: total.to_province,
+            prefectures_available: sum(RegionKind::Prefecture, |r| r.available),
+            counties_available: sum(RegionKind::County, |r| r.available),
+            base_flow: sum(RegionKind::County, |r| r.base_paid - r.base_received),
+            projected: projected.contains(&year),
+        });
+        rows.extend(year_rows);
+    }
+    (rows, provinces)
+}

@@ -1,0 +1,130 @@
+//! Optional input tables: subsidies (市对县补助), fixed bases (划转基数 fixed before the
+//! ledgers, e.g. the pilots'), tax rebates (返还性收入) and transfer payments (转移支付).
+//! Each is a small CSV; amounts are yuan with at most 2 decimals.
+
+use crate::baseline::FixedBase;
+use crate::error::{Error, Result};
+use crate::money::parse_yuan;
+use crate::regions::csv_reason;
+use crate::regions::{RegionKind, RegionTable};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+fn read<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<(u64, T)>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_path(path)
+        .map_err(|e| Error::file(path, format!("cannot read: {e}")))?;
+    reader
+        .deserialize::<T>()
+        .enumerate()
+        .map(|(i, r)| {
+            r.map(|v| (i as u64 + 1, v))
+                .map_err(|e| Error::row(path, i as u64 + 1, csv_reason(&e)))
+        })
+        .collect()
+}
+
+fn known(
+    regions: &RegionTable,
+    path: &Path,
+    row: u64,
+    code: &str,
+    kind: Option<RegionKind>,
+) -> Result<()> {
+    match regions.get(code) {
+        Some(r) if kind.is_none_or(|k| k == r.kind) => Ok(()),
+        Some(_) => Err(Error::row(
+            path,
+            row,
+            format!(
+                "region {code} is not a {}",
+                kind.map_or("", RegionKind::as_str)
+            ),
+        )),
+        None => Err(Error::row(path, row, format!("unknown region {code}"))),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SubsidyRow {
+    prefecture: String,
+    county: String,
+    fiscal_year: i32,
+    amount: String,
+}
+
+/// Reads `subsidies.csv` into fen per (county, year); the prefecture must be the county's.
+pub fn load_subsidies(path: &Path, regions: &RegionTable) -> Result<BTreeMap<(String, i32), i64>> {
+    let mut out = BTreeMap::new();
+    for (row, r) in read::<SubsidyRow>(path)? {
+        known(regions, path, row, &r.county, Some(RegionKind::County))?;
+        let county = regions.get(&r.county).expect("checked");
+        if regions.prefecture_of(county).map(|p| p.code.as_str()) != Some(r.prefecture.as_str()) {
+            return Err(Error::row(
+                path,
+                row,
+                format!(
+                    "{} is not the prefecture of county {}",
+                    r.prefecture, r.county
+                ),
+            ));
+        }
+        let fen =
+            parse_yuan(&r.amount).map_err(|e| Error::row(path, row, format!("amount: {e}")))?;
+        *out.entry((r.county, r.fiscal_year)).or_insert(0) += fen;
+    }
+    Ok(out)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BaseRow {
+    county: String,
+    from_year: i32,
+    base: String,
+}
+
+/// Reads `bases.csv`: one fixed base per county.
+pub fn load_bases(path: &Path, regions: &RegionTable) -> Result<BTreeMap<String, FixedBase>> {
+    let mut out = BTreeMap::new();
+    for (row, r) in read::<BaseRow>(path)? {
+        known(regions, path, row, &r.county, Some(RegionKind::County))?;
+        let base = parse_yuan(&r.base).map_err(|e| Error::row(path, row, format!("base: {e}")))?;
+        let fb = FixedBase {
+            county: r.county.clone(),
+            from_year: r.from_year,
+            base,
+        };
+        if out.insert(r.county.clone(), fb).is_some() {
+            return Err(Error::row(
+                path,
+                row,
+                format!("county {} has a second base", r.county),
+            ));
+        }
+    }
+    Ok(out)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AmountRow {
+    region_code: String,
+    fiscal_year: i32,
+    amount: String,
+}
+
+/// Reads `rebates.csv` or `transfers.csv` into fen per (region, year).
+pub fn load_amounts(path: &Path, regions: &RegionTable) -> Result<BTreeMap<(String, i32), i64>> {
+    let mut out = BTreeMap::new();
+    for (row, r) in read::<AmountRow>(path)? {
+        known(regions, path, row, &r.region_code, None)?;
+        let fen =
+            parse_yuan(&r.amount).map_err(|e| Error::row(path, row, format!("amount: {e}")))?;
+        *out.entry((r.region_code, r.fiscal_year)).or_insert(0) += fen;
+    }
+    Ok(out)
+}
