@@ -1,0 +1,237 @@
+//! The small hand-made province of `tests/cases/mini`: two prefectures, four counties (a
+//! 2014 pilot with a given base, a 2022-01 switch with subsidies, a 2022-07 switch whose
+//! subsidies make its base negative, one never switched) and a county with no prefecture.
+//! Every figure below is computed by hand in the comments, to the fen.
+
+use fencheng::ledger::{Encoding, LedgerScan};
+use fencheng::scenario::run::{run_scenario, RunOptions, ScenarioResult};
+use fencheng::scenario::Scenario;
+use fencheng::split::Granularity;
+use std::path::Path;
+
+fn run(file: &str, granularity: Granularity) -> ScenarioResult {
+    let sc = Scenario::load(&Path::new("tests/cases/mini").join(file)).unwrap();
+    let scan = LedgerScan::open(&sc.ledgers, Encoding::Utf8).unwrap();
+    run_scenario(
+        &sc,
+        &scan,
+        RunOptions {
+            granularity,
+            quarantine: false,
+        },
+    )
+    .unwrap()
+}
+
+/// (county, year) → due in fen.
+fn dues(r: &ScenarioResult) -> Vec<(String, i32, i64)> {
+    r.baselines
+        .iter()
+        .map(|b| (b.county.clone(), b.year, b.due))
+        .collect()
+}
+
+fn due_table(rows: &[(&str, i32, i64)]) -> Vec<(String, i32, i64)> {
+    rows.iter()
+        .map(|(c, y, d)| (c.to_string(), *y, *d))
+        .collect()
+}
+
+#[test]
+fn fixed_bases_and_settlement_2022_by_hand() {
+    for g in [Granularity::Receipt, Granularity::Monthly] {
+        let r = run("fixed.toml", g);
+        // 甲一县 990121: 2021 VAT 10000.00 and a −1000.00 refund; prefecture share 0.30 of
+        // rest (after 50 % central, 20 % province): 1200.00 − 120.00 = 1080.00; subsidy 300.00.
+        let a1 = r
+            .baselines
+            .iter()
+            .find(|b| b.county == "990121" && b.year == 2022)
+            .unwrap();
+        assert_eq!(
+            (a1.shared_base, a1.subsidy_base, a1.net_base, a1.due),
+            (108_000, 30_000, 78_000, 78_000)
+        );
+        // 乙一县 990221: 2021 VAT 20000.00, prefecture rule 0.40 → 3200.00; subsidy 5000.00 →
+        // net −1800.00; switch in July: 2022 due round(−1800.00 × 6/12) = −900.00.
+        let b1 = r
+            .baselines
+            .iter()
+            .find(|b| b.county == "990221" && b.year == 2022)
+            .unwrap();
+        assert_eq!(
+            (b1.shared_base, b1.net_base, b1.due),
+            (320_000, -180_000, -90_000)
+        );
+        // the pilot 990122 takes its base from bases.csv
+        let a2 = r
+            .baselines
+            .iter()
+            .find(|b| b.county == "990122" && b.year == 2022)
+            .unwrap();
+        assert_eq!((a2.net_base, a2.source.as_str()), (100_000, "bases.csv"));
+        // never-switched 990222 and prefecture-less 990301 have no base
+        assert!(r
+            .baselines
+            .iter()
+            .all(|b| b.county != "990222" && b.county != "990301"));
+
+        let row = |code: &str, y: i32| {
+            r.settlement
+                .iter()
+                .find(|s| s.region == code && s.year == y)
+                .unwrap()
+        };
+        // 甲一县 2022: VAT 12000.00 direct + 100.00 prefecture-level CIT.
+        let s = row("990121", 2022);
+        assert_eq!(
+            (
+                s.parts.collected,
+                s.parts.to_central,
+                s.parts.to_province,
+                s.parts.to_prefecture,
+                s.parts.retained
+            ),
+            (1_210_000, 600_000, 120_000, 10_000, 480_000)
+        );
+        // available = 4800 + rebates 50 + transfers 1000 − base 780 = 5070.00; 100 residents
+        assert_eq!(
+            (s.base_paid, s.available, s.available_per_capita),
+            (78_000, 507_000, Some(5_070))
+        );
+        // 乙一县 2022: March (managed, 0.40) 10000.00 → 1600.00 to the prefecture; September direct.
+        let s = row("990221", 2022);
+        assert_eq!(
+            (
+                s.parts.to_prefecture,
+                s.parts.retained,
+                s.base_received,
+                s.available
+            ),
+            (160_000, 640_000, 90_000, 730_000)
+        );
+        assert_eq!(s.available_per_capita, Some(2_433)); // 7300.00 / 300 = 24.333 → 24.33
+                                                         // 乙二县: population 0 → no per-capita figure
+        assert_eq!(row("990222", 2022).available_per_capita, None);
+        // 甲市 2022: own 2000.00 + from counties 100.00 + bases received 780 + 1000 = 3880.00
+        let s = row("990100", 2022);
+        assert_eq!(
+            (
+                s.parts.retained,
+                s.from_counties,
+                s.base_received,
+                s.available
+            ),
+            (200_000, 10_000, 178_000, 388_000)
+        );
+        // 乙市 2022: from counties 1600 + 160, pays the negative base 900 → 860.00
+        let s = row("990200", 2022);
+        assert_eq!(
+            (s.from_counties, s.base_paid, s.available),
+            (176_000, 90_000, 86_000)
+        );
+        let p = r.province.iter().find(|p| p.year == 2022).unwrap();
+        assert_eq!(
+            (p.collected, p.to_central, p.to_province, p.base_flow),
+            (3_810_000, 1_900_000, 380_000, 88_000)
+        );
+        // 2023: the 0.01 and −0.01 receipts round half away from zero both ways and cancel
+        let s = row("990222", 2023);
+        assert_eq!((s.parts.collected, s.parts.to_central), (100_000, 50_000));
+        assert!(r.checks.iter().all(|c| c.passed));
+    }
+}
+
+#[test]
+fn one_penny_receipt_rounds_away_from_zero_at_receipt_granularity() {
+    let r = run("fixed.toml", Granularity::Receipt);
+    let penny = |m: u32| {
+        r.shares
+            .iter()
+            .find(|s| s.key.region == "990222" && s.key.year == 2023 && s.key.month == m)
+            .unwrap()
+    };
+    assert_eq!((penny(2).parts.to_central, penny(2).parts.retained), (1, 0)); // round(0.5) = 1
+    assert_eq!(
+        (penny(3).parts.to_central, penny(3).parts.retained),
+        (-1, 0)
+    ); // round(−0.5) = −1
+}
+
+#[test]
+fn rate_indexation_by_hand() {
+    let r = run("rate.toml", Granularity::Receipt);
+    // 990121: 780.00 → round(780.00 × 1.03) = 803.40.
+    // 990122 (from 2014): 1000.00 → 1030.00 → 1060.90 → 1092.73 → 1125.51 → 1159.28 →
+    //   1194.06 → 1229.88 → 1266.78 (2022) → 1304.78 (2023), each step rounded.
+    // 990221: −900.00 prorated in 2022; 2023 round(−1800.00 × 1.03) = −1854.00.
+    assert_eq!(
+        dues(&r),
+        due_table(&[
+            ("990121", 2022, 78_000),
+            ("990121", 2023, 80_340),
+            ("990122", 2022, 126_678),
+            ("990122", 2023, 130_478),
+            ("990221", 2022, -90_000),
+            ("990221", 2023, -185_400),
+        ])
+    );
+}
+
+#[test]
+fn revenue_coefficient_indexation_by_hand() {
+    let r = run("revenue_coefficient.toml", Granularity::Receipt);
+    // 990121: local 2022 = 12100 − 6000 = 6100; 2023 = 15000 − 7500 = 7500; g = 1400/6100;
+    //   780.00 × (6100 + 0.3 × 1400)/6100 = 833.7049… → 833.70.
+    // 990122: no revenue in the ledgers before 2022 and none after: g = 0 → 1000.00.
+    // 990221: local 10000 → 11000, g = 0.1 → −1800 × 1.03 = −1854.00.
+    assert_eq!(
+        dues(&r),
+        due_table(&[
+            ("990121", 2022, 78_000),
+            ("990121", 2023, 83_370),
+            ("990122", 2022, 100_000),
+            ("990122", 2023, 100_000),
+            ("990221", 2022, -90_000),
+            ("990221", 2023, -185_400),
+        ])
+    );
+}
+
+#[test]
+fn phase_out_indexation_by_hand() {
+    let r = run("phase_out_years.toml", Granularity::Receipt);
+    // 5 years: 990121 780.00 then 780 × 4/5 = 624.00; the 2014 pilot is fully phased out by
+    // 2019; 990221 −1800 prorated to −900.00, then −1800 × 4/5 = −1440.00.
+    assert_eq!(
+        dues(&r),
+        due_table(&[
+            ("990121", 2022, 78_000),
+            ("990121", 2023, 62_400),
+            ("990122", 2022, 0),
+            ("990122", 2023, 0),
+            ("990221", 2022, -90_000),
+            ("990221", 2023, -144_000),
+        ])
+    );
+}
+
+#[test]
+fn increment_share_indexation_by_hand() {
+    let r = run("increment_share.toml", Granularity::Receipt);
+    // 990121 2023: old-rule share 0.30 × 6000.00 = 1800.00; growth over 1080.00 = 720.00;
+    //   780 + 0.5 × 720 = 1140.00.
+    // 990122: no shared revenue → no growth → 1000.00.
+    // 990221 2023: 0.40 × 8800.00 = 3520.00; growth 320.00 → −1800 + 160 = −1640.00.
+    assert_eq!(
+        dues(&r),
+        due_table(&[
+            ("990121", 2022, 78_000),
+            ("990121", 2023, 114_000),
+            ("990122", 2022, 100_000),
+            ("990122", 2023, 100_000),
+            ("990221", 2022, -90_000),
+            ("990221", 2023, -164_000),
+        ])
+    );
+}
