@@ -32,6 +32,7 @@ pub mod rules;
 pub mod scenario;
 pub mod settlement;
 pub mod split;
+pub mod synth;
 pub mod tables;
 
 pub use error::{Error, Result};

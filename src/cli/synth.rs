@@ -1,8 +1,11 @@
-//! `fencheng synth`: the seeded synthetic ledger (monthly totals, or receipts with
-//! `--receipts N`).
+//! `fencheng synth`: the seeded synthetic ledger — monthly totals per region × item ×
+//! level (one CSV per year), or receipts with `--receipts N` (Parquet by `fiscal_year=`).
 
 use clap::Args;
-use fencheng::Result;
+use fencheng::regions::RegionTable;
+use fencheng::rules::RuleSet;
+use fencheng::synth::{self, MonthlyOptions, ReceiptOptions};
+use fencheng::{Error, Result};
 use std::path::PathBuf;
 
 #[derive(Args, Debug)]
@@ -16,7 +19,7 @@ pub struct SynthArgs {
     /// Output folder.
     #[arg(long)]
     out: PathBuf,
-    /// Random seed.
+    /// Random seed (the shipped ledger uses the default).
     #[arg(long, default_value_t = 2022)]
     seed: u64,
     /// Years, e.g. 2019-2024.
@@ -30,6 +33,55 @@ pub struct SynthArgs {
     csv: bool,
 }
 
-pub fn synth(_a: SynthArgs) -> Result<()> {
-    Err(fencheng::Error::Usage("synth is being wired in".into()))
+fn parse_years(text: &str) -> Result<std::ops::RangeInclusive<i32>> {
+    let bad = || Error::Usage(format!("--years `{text}`: expected YYYY-YYYY"));
+    let (a, b) = text.split_once('-').ok_or_else(bad)?;
+    let (a, b) = (
+        a.parse::<i32>().map_err(|_| bad())?,
+        b.parse::<i32>().map_err(|_| bad())?,
+    );
+    if a > b {
+        return Err(bad());
+    }
+    Ok(a..=b)
+}
+
+pub fn synth(a: SynthArgs) -> Result<()> {
+    let regions = RegionTable::load(&a.regions)?;
+    let rules = RuleSet::load(&a.rulebook)?;
+    let years = parse_years(&a.years)?;
+    match a.receipts {
+        Some(n) => {
+            let opts = ReceiptOptions {
+                receipts: n,
+                years,
+                seed: a.seed,
+                out: a.out.clone(),
+                csv: a.csv,
+            };
+            let report = synth::receipts(&regions, &rules, &opts)?;
+            println!("{report}");
+        }
+        None => {
+            let opts = MonthlyOptions {
+                years,
+                seed: a.seed,
+                ..Default::default()
+            };
+            let rows = synth::monthly(&regions, &rules, &opts)?;
+            std::fs::create_dir_all(&a.out).map_err(|e| Error::io(&a.out, e))?;
+            let files = synth::write_monthly_csv(&rows, &a.out)?;
+            let cal = synth::summarize(&rows, &regions, &rules)?;
+            println!(
+                "{} rows in {} files under {}",
+                rows.len(),
+                files.len(),
+                a.out.display()
+            );
+            for y in &cal.years {
+                println!("{y:?}");
+            }
+        }
+    }
+    Ok(())
 }

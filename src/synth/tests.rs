@@ -1,0 +1,427 @@
+//! Tests of the synthetic ledgers: determinism, the calibration targets, the rules in force,
+//! and receipts written to Parquet and read back with polars.
+
+use super::receipts::write_receipts;
+use super::*;
+use crate::money::{parse_yuan, MAX_FEN};
+use crate::period::YearMonth;
+use crate::regions::{RegionKind, RegionTable};
+use crate::rules::RuleSet;
+use polars::prelude::*;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+fn henan() -> &'static (RegionTable, RuleSet) {
+    static H: OnceLock<(RegionTable, RuleSet)> = OnceLock::new();
+    H.get_or_init(|| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/henan");
+        (
+            RegionTable::load(&root.join("regions.csv")).unwrap(),
+            RuleSet::load(&root.join("rulebook.toml")).unwrap(),
+        )
+    })
+}
+
+/// The default run (seed 1, 2019–2024) and its calibration, computed once.
+fn default_run() -> &'static (Vec<LedgerRow>, Calibration) {
+    static R: OnceLock<(Vec<LedgerRow>, Calibration)> = OnceLock::new();
+    R.get_or_init(|| {
+        let (regions, rules) = henan();
+        let rows = monthly(regions, rules, &MonthlyOptions::default()).unwrap();
+        let cal = summarize(&rows, regions, rules).unwrap();
+        println!("{cal}");
+        (rows, cal)
+    })
+}
+
+const BN: i64 = 100_000_000_000; // one billion yuan in fen
+
+#[test]
+fn same_seed_same_rows_other_seed_other_rows() {
+    let (regions, rules) = henan();
+    let opts = MonthlyOptions {
+        years: 2021..=2022,
+        ..Default::default()
+    };
+    let a = monthly(regions, rules, &opts).unwrap();
+    let b = monthly(regions, rules, &opts).unwrap();
+    assert_eq!(a, b);
+    let c = monthly(
+        regions,
+        rules,
+        &MonthlyOptions {
+            seed: 2,
+            ..opts.clone()
+        },
+    )
+    .unwrap();
+    assert_ne!(a, c);
+    // A year does not depend on the other years asked for.
+    let full = &default_run().0;
+    let only_2022: Vec<_> = full
+        .iter()
+        .filter(|r| r.fiscal_year == 2022)
+        .cloned()
+        .collect();
+    let alone = monthly(
+        regions,
+        rules,
+        &MonthlyOptions {
+            years: 2022..=2022,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(alone, only_2022);
+}
+
+#[test]
+fn province_local_revenue_2021_is_435_bn_within_5_percent() {
+    let y = default_run().1.year(2021).unwrap();
+    let target = params::PROVINCE_LOCAL_2021_YUAN * 100;
+    assert!(
+        (y.local - target).abs() * 20 <= target,
+        "2021 local {} fen",
+        y.local
+    );
+    // Taxes about two thirds of local revenue.
+    let tax_share = y.tax_local as f64 / y.local as f64;
+    assert!((0.6..0.72).contains(&tax_share), "tax share {tax_share}");
+    // 郑州 is the largest prefecture proper.
+    assert_eq!(y.largest_prefecture.as_ref().unwrap().0, "410100");
+}
+
+#[test]
+fn county_local_revenue_median_is_1_to_2_bn() {
+    for y in &default_run().1.years {
+        assert_eq!(y.counties, 103);
+        assert!(
+            (BN..=2 * BN).contains(&y.county_median),
+            "{}: median {}",
+            y.year,
+            y.county_median
+        );
+        assert!(
+            y.county_min < BN && y.county_max > 3 * BN,
+            "{}: {}..{}",
+            y.year,
+            y.county_min,
+            y.county_max
+        );
+    }
+}
+
+#[test]
+fn every_year_has_net_refund_rows_and_2022_vat_dips() {
+    let cal = &default_run().1;
+    for y in &cal.years {
+        assert!(y.negative_rows > 0, "{} has no negative row", y.year);
+    }
+    let (v21, v22) = (cal.year(2021).unwrap(), cal.year(2022).unwrap());
+    assert!(v22.vat_collected < v21.vat_collected);
+    let dip = v22.vat_local as f64 / v21.vat_local as f64 - 1.0;
+    assert!((-0.32..-0.18).contains(&dip), "VAT 2022 vs 2021: {dip}");
+    assert!(v22.negative_rows > 5 * v21.negative_rows);
+    // Growth 2019 → 2021, COVID dip in 2020, recovery after 2022.
+    let local = |y: i32| cal.year(y).unwrap().local;
+    assert!(local(2020) <= local(2019) && local(2021) > local(2020) && local(2024) > local(2022));
+}
+
+#[test]
+fn rows_respect_rules_levels_and_bounds() {
+    let (regions, rules) = henan();
+    for r in &default_run().0 {
+        let ym = YearMonth::new(r.fiscal_year, r.month).unwrap();
+        let region = regions.get(&r.region_code).unwrap();
+        assert_ne!(region.kind, RegionKind::Province);
+        assert_ne!(r.amount, 0);
+        assert!(r.amount.abs() < MAX_FEN);
+        assert_ne!(r.item_code, "10103");
+        if r.budget_level == BudgetLevel::Shared {
+            assert!(rules.in_force(&r.item_code, ym).is_some(), "{r:?}");
+        }
+        match (region.kind, r.budget_level) {
+            (RegionKind::Prefecture, BudgetLevel::Prefecture) => {
+                assert!(r.item_code.starts_with("103"))
+            }
+            (RegionKind::Prefecture, BudgetLevel::County) => {
+                panic!("county row in a prefecture: {r:?}")
+            }
+            (RegionKind::County, BudgetLevel::Prefecture) => {
+                assert!(regions.prefecture_of(region).is_some())
+            }
+            _ => {}
+        }
+    }
+    let fixed = |level: BudgetLevel, item: &str| {
+        let mut codes: Vec<&str> = default_run()
+            .0
+            .iter()
+            .filter(|r| r.budget_level == level && r.item_code == item)
+            .map(|r| r.region_code.as_str())
+            .collect();
+        codes.sort_unstable();
+        codes.dedup();
+        codes.len()
+    };
+    assert_eq!(
+        fixed(BudgetLevel::Central, "10104"),
+        params::CENTRAL_CIT_COUNTIES
+    );
+    let pref = fixed(BudgetLevel::Prefecture, "10104") + fixed(BudgetLevel::Prefecture, "10101");
+    assert_eq!(pref, params::PREFECTURE_ENTERPRISE_COUNTIES);
+    assert_eq!(
+        fixed(BudgetLevel::Province, "10104"),
+        params::PROVINCE_LEVEL_REGIONS
+    );
+}
+
+#[test]
+fn years_before_2016_book_business_tax_and_no_environmental_tax() {
+    let (regions, rules) = henan();
+    let rows = monthly(
+        regions,
+        rules,
+        &MonthlyOptions {
+            years: 2015..=2016,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(rows
+        .iter()
+        .any(|r| r.item_code == "10103" && r.fiscal_year == 2016 && r.month == 4));
+    assert!(!rows
+        .iter()
+        .any(|r| r.item_code == "10103" && r.fiscal_year == 2016 && r.month == 5));
+    assert!(!rows.iter().any(|r| r.item_code == "10121"));
+    assert!(summarize(&rows, regions, rules).is_ok());
+    assert!(monthly(
+        regions,
+        rules,
+        &MonthlyOptions {
+            years: 1990..=1995,
+            ..Default::default()
+        }
+    )
+    .is_err());
+}
+
+#[test]
+fn monthly_csv_round_trips_to_the_fen() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows: Vec<LedgerRow> = default_run()
+        .0
+        .iter()
+        .filter(|r| r.fiscal_year >= 2023)
+        .cloned()
+        .collect();
+    let files = write_monthly_csv(&rows, dir.path()).unwrap();
+    assert_eq!(
+        files,
+        vec![dir.path().join("2023.csv"), dir.path().join("2024.csv")]
+    );
+    let mut back = Vec::new();
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        let mut lines = text.lines();
+        assert_eq!(
+            lines.next().unwrap(),
+            "fiscal_year,month,region_code,item_code,budget_level,amount"
+        );
+        for line in lines {
+            let c: Vec<&str> = line.split(',').collect();
+            back.push(LedgerRow {
+                fiscal_year: c[0].parse().unwrap(),
+                month: c[1].parse().unwrap(),
+                region_code: c[2].to_string(),
+                item_code: c[3].to_string(),
+                budget_level: BudgetLevel::parse(c[4]).unwrap(),
+                amount: parse_yuan(c[5]).unwrap(),
+            });
+        }
+    }
+    assert_eq!(back, rows);
+}
+
+fn receipts_into(dir: &Path, seed: u64, part_rows: u64) -> SynthReport {
+    let (regions, rules) = henan();
+    let opts = ReceiptOptions {
+        receipts: 20_000,
+        years: 2021..=2022,
+        seed,
+        out: dir.to_path_buf(),
+        csv: true,
+    };
+    write_receipts(regions, rules, &opts, part_rows).unwrap()
+}
+
+fn scan(dir: &Path) -> DataFrame {
+    let glob = format!("{}/fiscal_year=*/*.parquet", dir.display());
+    let args = ScanArgsParquet {
+        hive_options: HiveOptions::new_enabled(),
+        ..Default::default()
+    };
+    LazyFrame::scan_parquet(PlRefPath::new(glob.as_str()), args)
+        .unwrap()
+        .collect()
+        .unwrap()
+}
+
+#[test]
+fn receipts_read_back_with_polars() {
+    let tmp = tempfile::tempdir().unwrap();
+    let report = receipts_into(tmp.path(), 7, 3_000);
+    assert_eq!(report.rows, 20_000);
+    assert_eq!(
+        report.years.iter().map(|y| y.parts).collect::<Vec<_>>(),
+        vec![4, 4]
+    );
+    assert_eq!(report.files.len(), 16);
+    let df = scan(tmp.path());
+    assert_eq!(df.height(), 20_000);
+    assert!(matches!(
+        df.column("amount").unwrap().dtype(),
+        DataType::Decimal(18, 2)
+    ));
+    // fiscal_year comes from the partition, not from the file.
+    let one: PathBuf = report
+        .files
+        .iter()
+        .find(|f| f.extension().unwrap() == "parquet")
+        .unwrap()
+        .clone();
+    let no_hive = ScanArgsParquet {
+        hive_options: HiveOptions::new_disabled(),
+        ..Default::default()
+    };
+    let file_df = LazyFrame::scan_parquet(PlRefPath::new(one.to_str().unwrap()), no_hive)
+        .unwrap()
+        .collect()
+        .unwrap();
+    assert!(file_df.column("fiscal_year").is_err());
+    let per_year = df
+        .lazy()
+        .group_by([col("fiscal_year")])
+        .agg([
+            len().alias("n"),
+            col("voucher_id").n_unique().alias("unique"),
+            col("amount").lt(lit(0)).sum().alias("neg"),
+        ])
+        .sort(["fiscal_year"], Default::default())
+        .collect()
+        .unwrap();
+    let n = per_year
+        .column("n")
+        .unwrap()
+        .cast(&DataType::Int64)
+        .unwrap();
+    let unique = per_year
+        .column("unique")
+        .unwrap()
+        .cast(&DataType::Int64)
+        .unwrap();
+    let neg = per_year
+        .column("neg")
+        .unwrap()
+        .cast(&DataType::Int64)
+        .unwrap();
+    assert_eq!(n.i64().unwrap().to_vec(), vec![Some(10_000), Some(10_000)]);
+    assert_eq!(
+        unique.i64().unwrap().to_vec(),
+        vec![Some(10_000), Some(10_000)]
+    );
+    for (y, k) in neg.i64().unwrap().to_vec().into_iter().enumerate() {
+        let share = k.unwrap() as f64 / 10_000.0;
+        assert!(
+            (0.02..0.04).contains(&share),
+            "year {y}: refund share {share}"
+        );
+        assert_eq!(k.unwrap() as u64, report.years[y].refunds);
+    }
+    // The CSV twins hold the same receipts, fiscal_year included.
+    let csv: Vec<&PathBuf> = report
+        .files
+        .iter()
+        .filter(|f| f.extension().unwrap() == "csv")
+        .collect();
+    let text = std::fs::read_to_string(csv[0]).unwrap();
+    assert!(text.starts_with(
+        "fiscal_year,month,region_code,item_code,budget_level,amount,voucher_id\n2021,"
+    ));
+    let lines: usize = csv
+        .iter()
+        .map(|f| std::fs::read_to_string(f).unwrap().lines().count() - 1)
+        .sum();
+    assert_eq!(lines, 20_000);
+    let total: i64 = csv
+        .iter()
+        .flat_map(|f| {
+            std::fs::read_to_string(f)
+                .unwrap()
+                .lines()
+                .skip(1)
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .map(|l| parse_yuan(l.split(',').nth(5).unwrap()).unwrap())
+        .sum();
+    assert_eq!(
+        total as i128,
+        report.years.iter().map(|y| y.collected).sum::<i128>()
+    );
+}
+
+#[test]
+fn receipts_are_deterministic_and_refuse_a_used_folder() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let ra = receipts_into(a.path(), 7, 6_000);
+    let rb = receipts_into(b.path(), 7, 6_000);
+    assert_eq!(ra.files.len(), rb.files.len());
+    for (fa, fb) in ra.files.iter().zip(&rb.files) {
+        assert_eq!(
+            fa.strip_prefix(a.path()).unwrap(),
+            fb.strip_prefix(b.path()).unwrap()
+        );
+        assert_eq!(
+            std::fs::read(fa).unwrap(),
+            std::fs::read(fb).unwrap(),
+            "{}",
+            fa.display()
+        );
+    }
+    let c = tempfile::tempdir().unwrap();
+    let rc = receipts_into(c.path(), 8, 6_000);
+    assert_ne!(
+        std::fs::read(&ra.files[0]).unwrap(),
+        std::fs::read(&rc.files[0]).unwrap()
+    );
+    let (regions, rules) = henan();
+    let opts = ReceiptOptions {
+        receipts: 10,
+        years: 2021..=2021,
+        seed: 7,
+        out: a.path().to_path_buf(),
+        csv: false,
+    };
+    assert!(receipts(regions, rules, &opts)
+        .unwrap_err()
+        .to_string()
+        .contains("not empty"));
+}
+
+#[test]
+fn zz_big() {
+    let (regions, rules) = henan();
+    let out = std::path::PathBuf::from("/tmp/synth_big");
+    let _ = std::fs::remove_dir_all(&out);
+    let opts = ReceiptOptions {
+        receipts: 4_000_000,
+        years: 2021..=2022,
+        seed: 1,
+        out,
+        csv: false,
+    };
+    let r = receipts(regions, rules, &opts).unwrap();
+    println!("{r}");
+}
