@@ -11,6 +11,9 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
 
+/// Amounts in fen per (region code, fiscal year).
+pub type AmountTable = BTreeMap<(String, i32), i64>;
+
 fn read<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<(u64, T)>> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
@@ -57,7 +60,7 @@ struct SubsidyRow {
 }
 
 /// Reads `subsidies.csv` into fen per (county, year); the prefecture must be the county's.
-pub fn load_subsidies(path: &Path, regions: &RegionTable) -> Result<BTreeMap<(String, i32), i64>> {
+pub fn load_subsidies(path: &Path, regions: &RegionTable) -> Result<AmountTable> {
     let mut out = BTreeMap::new();
     for (row, r) in read::<SubsidyRow>(path)? {
         known(regions, path, row, &r.county, Some(RegionKind::County))?;
@@ -118,7 +121,7 @@ struct AmountRow {
 }
 
 /// Reads `rebates.csv` or `transfers.csv` into fen per (region, year).
-pub fn load_amounts(path: &Path, regions: &RegionTable) -> Result<BTreeMap<(String, i32), i64>> {
+pub fn load_amounts(path: &Path, regions: &RegionTable) -> Result<AmountTable> {
     let mut out = BTreeMap::new();
     for (row, r) in read::<AmountRow>(path)? {
         known(regions, path, row, &r.region_code, None)?;

@@ -217,6 +217,9 @@ fn rule_change_mid_year_applies_from_its_month() {
     assert_eq!(july.to_province, 5_000);
 }
 
+/// A receipt in fen and its central, provincial and prefecture rates.
+type Row = (i64, Rate, Rate, Rate);
+
 fn rate() -> impl Strategy<Value = Rate> {
     (0u32..=1_000_000).prop_map(|p| Rate::from_ppm(p).unwrap())
 }
@@ -224,7 +227,7 @@ fn rate() -> impl Strategy<Value = Rate> {
 proptest! {
     #[test]
     fn the_four_parts_always_sum_to_the_receipt(
-        amount in -10_000_000_000_000_0i64..=10_000_000_000_000_0i64,
+        amount in -fencheng::money::MAX_FEN..=fencheng::money::MAX_FEN,
         c in rate(), p in rate(), f in rate(),
     ) {
         let parts = Cascade { central: c, province: p, prefecture: f, prefecture_if_managed: f }.split(amount);
@@ -237,9 +240,9 @@ proptest! {
 
     #[test]
     fn polars_cascade_equals_the_rust_cascade(
-        rows in proptest::collection::vec((-10_000_000_000_000_0i64..=10_000_000_000_000_0i64, rate(), rate(), rate()), 1..40)
+        rows in proptest::collection::vec((-fencheng::money::MAX_FEN..=fencheng::money::MAX_FEN, rate(), rate(), rate()), 1..40)
     ) {
-        let col = |f: &dyn Fn(&(i64, Rate, Rate, Rate)) -> i64| rows.iter().map(f).collect::<Vec<i64>>();
+        let col = |f: &dyn Fn(&Row) -> i64| rows.iter().map(f).collect::<Vec<i64>>();
         let df = df![
             frame::col::AMOUNT_FEN => col(&|r| r.0),
             frame::col::RATE_CENTRAL => col(&|r| r.1.ppm() as i64),

@@ -128,7 +128,7 @@ pub fn run_scenario(sc: &Scenario, scan: &LedgerScan, opts: RunOptions) -> Resul
     clock.lap("project");
     let load =
         |p: &Option<std::path::PathBuf>,
-         f: fn(&std::path::Path, &RegionTable) -> Result<BTreeMap<(String, i32), i64>>| {
+         f: fn(&std::path::Path, &RegionTable) -> Result<tables::AmountTable>| {
             p.as_deref()
                 .map(|p| f(p, &regions))
                 .transpose()
