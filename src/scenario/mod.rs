@@ -2,6 +2,7 @@
 //! overrides, the baseline method and a projection. [`file`] reads and merges the TOML
 //! chain; [`run`] settles one scenario; [`compare`] sets scenarios against a reference.
 
+pub mod compare;
 pub mod file;
 pub mod projection;
 pub mod run;

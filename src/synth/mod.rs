@@ -27,6 +27,7 @@ mod calibration;
 mod model;
 mod monthly;
 pub mod params;
+mod parts;
 mod receipts;
 
 pub use calibration::{summarize, Calibration, YearFigures};
@@ -112,5 +113,7 @@ pub(crate) fn code_key(code: &str) -> u64 {
         .fold(0u64, |h, b| h.wrapping_mul(131).wrapping_add(b as u64))
 }
 
+#[cfg(test)]
+mod receipts_tests;
 #[cfg(test)]
 mod tests;
