@@ -1,5 +1,6 @@
 //! Command-line definitions (clap) and one small file per command.
 
+mod compare;
 mod run;
 mod summary;
 mod synth;
@@ -21,6 +22,8 @@ pub struct Cli {
 enum Command {
     /// Settle one or more scenarios and write the output tables.
     Run(run::RunArgs),
+    /// Compare scenarios against a reference (winners, losers, gaps between counties).
+    Compare(compare::CompareArgs),
     /// Check ledgers and list every problem.
     Validate(validate::ValidateArgs),
     /// Generate the synthetic Henan ledger (seeded, reproducible).
@@ -31,6 +34,7 @@ enum Command {
 pub fn dispatch(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Run(a) => run::run(a),
+        Command::Compare(a) => compare::compare_cmd(a),
         Command::Validate(a) => validate::validate(a),
         Command::Synth(a) => synth::synth(a),
     }

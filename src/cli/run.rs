@@ -104,6 +104,7 @@ pub fn run(a: RunArgs) -> Result<()> {
             force: a.force,
             csv_bom: a.csv_bom,
         },
+        &|_| Ok(()),
     )?;
     if !a.quiet {
         for r in &results {

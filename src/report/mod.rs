@@ -40,14 +40,17 @@ pub fn run_tables(results: &[ScenarioResult]) -> Vec<Table> {
         .collect()
 }
 
-/// Writes tables (Parquet + CSV) and the manifest into `out`, atomically.
+/// Writes tables (Parquet + CSV), the manifest and whatever `extra` writes (workbook,
+/// HTML report) into `out`, atomically: a failure anywhere leaves no partial folder.
 pub fn write_output(
     out: &Path,
     tables: &[Table],
     manifest: &serde_json::Value,
     opts: WriteOptions,
+    extra: &dyn Fn(&Path) -> Result<()>,
 ) -> Result<PathBuf> {
     let staging = output::Staging::new(out, opts.force)?;
+    extra(staging.dir())?;
     for t in tables {
         t.write_parquet(staging.dir())?;
         t.write_csv(staging.dir(), opts.csv_bom)?;
