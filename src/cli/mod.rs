@@ -3,6 +3,7 @@
 mod compare;
 mod run;
 mod summary;
+mod sweep;
 mod synth;
 mod validate;
 
@@ -24,6 +25,8 @@ enum Command {
     Run(run::RunArgs),
     /// Compare scenarios against a reference (winners, losers, gaps between counties).
     Compare(compare::CompareArgs),
+    /// Sweep a grid of parameters against a reference, one summary row per point.
+    Sweep(sweep::SweepArgs),
     /// Check ledgers and list every problem.
     Validate(validate::ValidateArgs),
     /// Generate the synthetic Henan ledger (seeded, reproducible).
@@ -35,6 +38,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Run(a) => run::run(a),
         Command::Compare(a) => compare::compare_cmd(a),
+        Command::Sweep(a) => sweep::sweep(a),
         Command::Validate(a) => validate::validate(a),
         Command::Synth(a) => synth::synth(a),
     }

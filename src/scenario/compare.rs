@@ -4,7 +4,7 @@
 
 use super::run::ScenarioResult;
 use crate::regions::RegionKind;
-use crate::settlement::SettlementRow;
+use crate::settlement::{ProvinceRow, SettlementRow};
 use std::collections::BTreeMap;
 
 /// One region-year of a scenario against the reference.
@@ -114,19 +114,29 @@ pub fn compare(
     reference: &ScenarioResult,
     s: &ScenarioResult,
 ) -> (Vec<ComparisonRow>, Vec<SummaryRow>) {
+    compare_statements(reference, &s.scenario.name, &s.settlement, &s.province)
+}
+
+/// Compares the statements of a scenario called `name` with `reference`.
+pub fn compare_statements(
+    reference: &ScenarioResult,
+    name: &str,
+    settlement: &[SettlementRow],
+    province: &[ProvinceRow],
+) -> (Vec<ComparisonRow>, Vec<SummaryRow>) {
     let refs: BTreeMap<(i32, &str), &SettlementRow> = reference
         .settlement
         .iter()
         .map(|r| ((r.year, r.region.as_str()), r))
         .collect();
     let mut rows = Vec::new();
-    for r in &s.settlement {
+    for r in settlement {
         let Some(base) = refs.get(&(r.year, r.region.as_str())) else {
             continue;
         };
         let delta = r.available - base.available;
         rows.push(ComparisonRow {
-            scenario: s.scenario.name.clone(),
+            scenario: name.to_string(),
             year: r.year,
             region: r.region.clone(),
             kind: r.kind,
@@ -138,14 +148,14 @@ pub fn compare(
         });
     }
     let mut summary = Vec::new();
-    for p in &s.province {
+    for p in province {
         let Some(rp) = reference.province.iter().find(|x| x.year == p.year) else {
             continue;
         };
         let year_rows: Vec<&ComparisonRow> = rows.iter().filter(|r| r.year == p.year).collect();
         let counties = year_rows.iter().filter(|r| r.kind == RegionKind::County);
         summary.push(SummaryRow {
-            scenario: s.scenario.name.clone(),
+            scenario: name.to_string(),
             year: p.year,
             winners: counties.clone().filter(|r| r.delta > 0).count() as u32,
             losers: counties.clone().filter(|r| r.delta < 0).count() as u32,
@@ -157,7 +167,7 @@ pub fn compare(
                 .sum(),
             delta_province: p.to_province - rp.to_province,
             reference: spread(&county_per_capita(&reference.settlement, p.year)),
-            spread: spread(&county_per_capita(&s.settlement, p.year)),
+            spread: spread(&county_per_capita(settlement, p.year)),
             projected: p.projected,
         });
     }

@@ -6,6 +6,7 @@ pub mod compare;
 pub mod file;
 pub mod projection;
 pub mod run;
+pub mod sweep;
 
 use crate::baseline::Indexation;
 use crate::error::{Error, Result};

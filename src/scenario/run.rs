@@ -143,10 +143,10 @@ pub fn run_scenario(sc: &Scenario, scan: &LedgerScan, opts: RunOptions) -> Resul
         .map(|p| tables::load_bases(p, &regions))
         .transpose()?
         .unwrap_or_default();
-    let (county_years, _) = region_years(&shares);
+    let (sums, projected) = region_years(&shares);
     let baselines = compute_baselines(&BaselineInputs {
         regions: &regions,
-        county_years: &county_years,
+        county_years: &sums,
         subsidies: &subsidies,
         fixed_bases: &fixed_bases,
         base_years: sc.base_years.as_deref(),
@@ -156,7 +156,8 @@ pub fn run_scenario(sc: &Scenario, scan: &LedgerScan, opts: RunOptions) -> Resul
     clock.lap("baselines");
     let (settlement, province) = settle(&SettlementInputs {
         regions: &regions,
-        shares: &shares,
+        sums: &sums,
+        projected: &projected,
         baselines: &baselines,
         rebates: &rebates,
         transfers: &transfers,

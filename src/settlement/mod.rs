@@ -4,5 +4,5 @@
 pub mod checks;
 mod statement;
 
-pub use checks::{verify, CheckResult};
+pub use checks::{verify, verify_statements, CheckResult};
 pub use statement::{region_years, settle, ProvinceRow, Regime, SettlementInputs, SettlementRow};

@@ -90,8 +90,10 @@ pub struct ProvinceRow {
 pub struct SettlementInputs<'a> {
     /// Regions with the scenario's switch dates.
     pub regions: &'a RegionTable,
-    /// Item shares, actual and projected.
-    pub shares: &'a [ShareRow],
+    /// Item shares summed per (region, year), actual and projected ([`region_years`]).
+    pub sums: &'a BTreeMap<(String, i32), Parts>,
+    /// Years that are projected.
+    pub projected: &'a BTreeSet<i32>,
     /// Baselines with their dues.
     pub baselines: &'a [BaselineRow],
     /// 返还性收入 per (region, year), fen.
@@ -117,7 +119,18 @@ pub fn region_years(shares: &[ShareRow]) -> (BTreeMap<(String, i32), Parts>, BTr
 
 /// Builds the statements of every county and prefecture and the province roll-up.
 pub fn settle(inp: &SettlementInputs) -> (Vec<SettlementRow>, Vec<ProvinceRow>) {
-    let (sums, projected) = region_years(inp.shares);
+    let (sums, projected) = (inp.sums, inp.projected);
+    let mut children: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for c in inp
+        .regions
+        .all()
+        .iter()
+        .filter(|c| c.kind == RegionKind::County)
+    {
+        if let Some(p) = c.parent.as_deref() {
+            children.entry(p).or_default().push(&c.code);
+        }
+    }
     let due: BTreeMap<(&str, i32), i64> = inp
         .baselines
         .iter()
@@ -137,41 +150,37 @@ pub fn settle(inp: &SettlementInputs) -> (Vec<SettlementRow>, Vec<ProvinceRow>) 
                 .get(&(region.code.clone(), year))
                 .copied()
                 .unwrap_or_default();
-            let (prefecture_code, regime, from_counties, base_paid, base_received) = match region
-                .kind
-            {
-                RegionKind::County => {
-                    let d = *due.get(&(region.code.as_str(), year)).unwrap_or(&0);
-                    let regime = match region.direct_since {
-                        _ if inp.regions.prefecture_of(region).is_none() => Regime::Direct,
-                        Some(ds) if ds.year == year => Regime::Switched,
-                        Some(ds) if ds.year < year => Regime::Direct,
-                        _ => Regime::Prefecture,
-                    };
-                    let pref = inp
-                        .regions
-                        .prefecture_of(region)
-                        .map(|p| p.code.clone())
-                        .unwrap_or_default();
-                    (pref, Some(regime), 0, d.max(0), (-d).max(0))
-                }
-                _ => {
-                    let mut from = 0;
-                    let (mut paid, mut received) = (0, 0);
-                    for c in inp.regions.all() {
-                        if c.parent.as_deref() == Some(&region.code) && c.kind == RegionKind::County
-                        {
+            let (prefecture_code, regime, from_counties, base_paid, base_received) =
+                match region.kind {
+                    RegionKind::County => {
+                        let d = *due.get(&(region.code.as_str(), year)).unwrap_or(&0);
+                        let regime = match region.direct_since {
+                            _ if inp.regions.prefecture_of(region).is_none() => Regime::Direct,
+                            Some(ds) if ds.year == year => Regime::Switched,
+                            Some(ds) if ds.year < year => Regime::Direct,
+                            _ => Regime::Prefecture,
+                        };
+                        let pref = inp
+                            .regions
+                            .prefecture_of(region)
+                            .map(|p| p.code.clone())
+                            .unwrap_or_default();
+                        (pref, Some(regime), 0, d.max(0), (-d).max(0))
+                    }
+                    _ => {
+                        let mut from = 0;
+                        let (mut paid, mut received) = (0, 0);
+                        for c in children.get(region.code.as_str()).into_iter().flatten() {
                             from += sums
-                                .get(&(c.code.clone(), year))
+                                .get(&(c.to_string(), year))
                                 .map_or(0, |p| p.to_prefecture);
-                            let d = *due.get(&(c.code.as_str(), year)).unwrap_or(&0);
+                            let d = *due.get(&(*c, year)).unwrap_or(&0);
                             received += d.max(0);
                             paid += (-d).max(0);
                         }
+                        (region.code.clone(), None, from, paid, received)
                     }
-                    (region.code.clone(), None, from, paid, received)
-                }
-            };
+                };
             let key = (region.code.clone(), year);
             let rebates = *inp.rebates.get(&key).unwrap_or(&0);
             let transfers = *inp.transfers.get(&key).unwrap_or(&0);
