@@ -41,7 +41,7 @@ impl YearMonth {
         }
         let year = y.parse::<i32>().map_err(|_| bad())?;
         let month = m.parse::<u32>().map_err(|_| bad())?;
-        YearMonth::new(year, month)
+        YearMonth::new(year, month).map_err(|e| format!("`{text}`: {e}"))
     }
 
     /// January of `year`.

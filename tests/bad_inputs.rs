@@ -63,6 +63,25 @@ fn bad_ledgers_are_refused_with_file_row_and_reason() {
     ledger_case("header_only.csv", &["empty file"]);
     ledger_case("empty.csv", &["empty file"]);
     ledger_case("truncated.parquet", &["not a readable Parquet"]);
+    ledger_case("year_out_of_range.csv", &["row 1", "fiscal_year `1990`"]);
+    ledger_case("item_code_letters.csv", &["row 1", "item_code `1010A`"]);
+    ledger_case(
+        "region_code_5_digits.csv",
+        &["row 1", "region_code `99012`"],
+    );
+    ledger_case("bad_budget_level.csv", &["row 1", "budget_level `local`"]);
+    ledger_case("missing_amount.csv", &["row 1", "missing amount"]);
+    ledger_case(
+        "duplicate_vouchers.csv",
+        &["row 1", "row 2", "duplicate voucher_id `V1`"],
+    );
+    ledger_case(
+        "prefecture_level_without_prefecture.csv",
+        &["row 1", "no prefecture"],
+    );
+    ledger_case("no_rule_in_force.csv", &["row 1", "no rule in force"]);
+    ledger_case("exponent_amount.csv", &["row 1", "`1e5` is not an amount"]);
+    ledger_case("ragged_row.csv", &["ragged_row.csv"]);
     let err = refused(
         &["validate", "tests/bad_inputs/gbk_as_utf8.csv"],
         &["gbk_as_utf8.csv"],
@@ -97,6 +116,96 @@ fn bad_rulebooks_name_the_key() {
         )
         .unwrap();
         let out = dir.path().join("out");
+        let mut w = vec![file];
+        w.extend_from_slice(words);
+        refused(
+            &["run", sc.to_str().unwrap(), "--out", out.to_str().unwrap()],
+            &w,
+        );
+        assert!(!out.exists(), "no output folder after an error");
+    }
+}
+
+/// A scenario in a temp dir that extends the mini case and replaces one input path.
+fn with_table(dir: &Path, key: &str, file: &str) -> std::path::PathBuf {
+    let mini = std::fs::canonicalize(MINI).unwrap();
+    let bad = std::fs::canonicalize(Path::new("tests/bad_inputs").join(file)).unwrap();
+    let sc = dir.join(format!("{key}.toml"));
+    std::fs::write(
+        &sc,
+        format!(
+            "[scenario]\nname = \"x\"\nextends = \"{}\"\n{key} = \"{}\"\n",
+            mini.join("fixed.toml").display(),
+            bad.display()
+        ),
+    )
+    .unwrap();
+    sc
+}
+
+#[test]
+fn bad_tables_name_file_row_and_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    for (key, file, words) in [
+        (
+            "regions",
+            "regions_duplicate_code.csv",
+            &["990100 appears twice"][..],
+        ),
+        (
+            "regions",
+            "regions_bad_kind.csv",
+            &["row 2", "kind `city`"][..],
+        ),
+        (
+            "regions",
+            "regions_unknown_parent.csv",
+            &["parent 990777"][..],
+        ),
+        (
+            "regions",
+            "regions_negative_population.csv",
+            &["row 2", "population `-5`"][..],
+        ),
+        (
+            "subsidies",
+            "subsidies_unknown_county.csv",
+            &["row 1", "unknown region 990999"][..],
+        ),
+        (
+            "subsidies",
+            "subsidies_wrong_prefecture.csv",
+            &["row 1", "not the prefecture of county 990121"][..],
+        ),
+        (
+            "bases",
+            "bases_three_decimals.csv",
+            &["row 1", "more than 2 decimals"][..],
+        ),
+        (
+            "transfers",
+            "transfers_bad_column.csv",
+            &["row 1", "region_code"][..],
+        ),
+        (
+            "rulebook",
+            "malformed_month.toml",
+            &["item[1] (10104).rule[0].from", "2019-13"][..],
+        ),
+        ("rulebook", "rate_as_float.toml", &["expected a string"][..]),
+        (
+            "rulebook",
+            "bad_item_code.toml",
+            &["item[1].code", "1A104"][..],
+        ),
+        (
+            "rulebook",
+            "unordered_rules.toml",
+            &["item[0] (10101).rule[1].from", "out of order"][..],
+        ),
+    ] {
+        let sc = with_table(dir.path(), key, file);
         let mut w = vec![file];
         w.extend_from_slice(words);
         refused(
@@ -161,4 +270,27 @@ fn existing_output_is_refused_without_force_and_kept_intact() {
         .filter(|e| e.file_name() != "out")
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn crlf_bom_and_gbk_ledgers_are_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(format!("{MINI}/ledger/2021.csv")).unwrap();
+    let crlf = dir.path().join("crlf_bom.csv");
+    std::fs::write(&crlf, format!("\u{feff}{}", text.replace('\n', "\r\n"))).unwrap();
+    fencheng()
+        .args(["validate", crlf.to_str().unwrap()])
+        .assert()
+        .success();
+    let with_notes = text
+        .replace("amount\n", "amount,备注\n")
+        .replace(".00\n", ".00,测试\n");
+    let (gbk_bytes, _, _) = encoding_rs::GBK.encode(&with_notes);
+    let gbk = dir.path().join("gbk.csv");
+    std::fs::write(&gbk, &gbk_bytes).unwrap();
+    fencheng()
+        .args(["validate", gbk.to_str().unwrap(), "--encoding", "gbk"])
+        .assert()
+        .success();
+    refused(&["validate", gbk.to_str().unwrap()], &["--encoding gbk"]);
 }
