@@ -15,13 +15,13 @@ use crate::error::{Error, Result};
 use crate::money::format_yuan;
 use crate::regions::RegionTable;
 use crate::rules::RuleSet;
-use rayon::prelude::*;
 use std::fmt;
 use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-/// Receipts per part file. Memory is bounded by the parts in flight: about 300 MB per part
+/// Receipts per part file. Memory is bounded by the parts in flight: about 200 MB per part
 /// being generated and written, at most [`PARTS_IN_FLIGHT`] at once.
 pub const RECEIPTS_PER_PART: u64 = 1_000_000;
 /// Most parts generated at once (one per thread, never more than this).
@@ -147,16 +147,8 @@ pub(crate) fn write_receipts(
             rows: part_rows.min(n - index * part_rows),
         }));
     }
-    let threads = rayon::current_num_threads().clamp(1, PARTS_IN_FLIGHT);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| Error::Input(format!("cannot start worker threads: {e}")))?;
-    let done: Result<Vec<PartDone>> = pool.install(|| {
-        parts
-            .par_iter()
-            .map(|p| write_part(p, &cells[(p.year - years[0]) as usize], &models, opts))
-            .collect()
+    let done = run_parts(&parts, |p| {
+        write_part(p, &cells[(p.year - years[0]) as usize], &models, opts)
     });
     let done = done.inspect_err(|_| {
         // The folder was empty: leave it so, not with a partial ledger.
@@ -186,6 +178,40 @@ pub(crate) fn write_receipts(
     report.files.sort();
     report.elapsed = start.elapsed();
     Ok(report)
+}
+
+/// Runs `write` over the parts on plain threads (as many as rayon's, at most
+/// [`PARTS_IN_FLIGHT`]), each taking the next part when done with one. Not rayon workers: a
+/// rayon worker waiting for polars' own pool would start more parts meanwhile, and memory
+/// would grow with the number of parts. Stops at the first error.
+fn run_parts<F>(parts: &[Part], write: F) -> Result<Vec<PartDone>>
+where
+    F: Fn(&Part) -> Result<PartDone> + Sync,
+{
+    let threads = rayon::current_num_threads().clamp(1, PARTS_IN_FLIGHT);
+    let (next, failed) = (AtomicUsize::new(0), AtomicBool::new(false));
+    let worker = || -> Result<Vec<PartDone>> {
+        let mut done = Vec::new();
+        while !failed.load(Ordering::Relaxed) {
+            let Some(p) = parts.get(next.fetch_add(1, Ordering::Relaxed)) else {
+                break;
+            };
+            done.push(write(p).inspect_err(|_| failed.store(true, Ordering::Relaxed))?);
+        }
+        Ok(done)
+    };
+    let results: Vec<Result<Vec<PartDone>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads).map(|_| scope.spawn(worker)).collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("a receipt worker panicked"))
+            .collect()
+    });
+    let mut all = Vec::new();
+    for r in results {
+        all.extend(r?);
+    }
+    Ok(all)
 }
 
 /// Creates `out`, refusing a folder that already holds anything.
