@@ -23,6 +23,7 @@
 
 pub mod baseline;
 pub mod error;
+pub mod explain;
 pub mod ledger;
 pub mod money;
 pub mod period;
@@ -32,6 +33,7 @@ pub mod rules;
 pub mod scenario;
 pub mod settlement;
 pub mod split;
+pub mod supervision;
 pub mod synth;
 pub mod tables;
 

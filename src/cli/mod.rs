@@ -1,6 +1,7 @@
 //! Command-line definitions (clap) and one small file per command.
 
 mod compare;
+mod explain;
 mod run;
 mod summary;
 mod sweep;
@@ -27,6 +28,8 @@ enum Command {
     Compare(compare::CompareArgs),
     /// Sweep a grid of parameters against a reference, one summary row per point.
     Sweep(sweep::SweepArgs),
+    /// Show how every settlement figure of one region-year was reached.
+    Explain(explain::ExplainArgs),
     /// Check ledgers and list every problem.
     Validate(validate::ValidateArgs),
     /// Generate the synthetic Henan ledger (seeded, reproducible).
@@ -39,6 +42,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Command::Run(a) => run::run(a),
         Command::Compare(a) => compare::compare_cmd(a),
         Command::Sweep(a) => sweep::sweep(a),
+        Command::Explain(a) => explain::explain(a),
         Command::Validate(a) => validate::validate(a),
         Command::Synth(a) => synth::synth(a),
     }

@@ -37,6 +37,9 @@ pub struct RunArgs {
     /// Print nothing but errors.
     #[arg(long)]
     quiet: bool,
+    /// Print a JSON summary (for scripts) instead of the tables.
+    #[arg(long, conflicts_with = "quiet")]
+    json: bool,
 }
 
 /// Opens each distinct ledger set once and runs every scenario on it.
@@ -106,11 +109,70 @@ pub fn run(a: RunArgs) -> Result<()> {
         },
         &|_| Ok(()),
     )?;
-    if !a.quiet {
+    if a.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json_summary(&results, &out)).unwrap_or_default()
+        );
+    } else if !a.quiet {
         for r in &results {
             print_summary(r);
+            print_warnings(r);
         }
         println!("wrote {}", out.display());
     }
     Ok(())
+}
+
+/// Warnings (踩刹车) counted by rule, with the first few, at the end of `run`.
+fn print_warnings(r: &ScenarioResult) {
+    let ws = fencheng::supervision::warnings(r);
+    if ws.is_empty() {
+        println!("warnings: none");
+        return;
+    }
+    let mut by_rule: std::collections::BTreeMap<&str, usize> = Default::default();
+    for w in &ws {
+        *by_rule.entry(w.rule).or_default() += 1;
+    }
+    let counts: Vec<String> = by_rule.iter().map(|(k, n)| format!("{k} {n}")).collect();
+    println!(
+        "warnings: {} ({}); see warnings.csv",
+        ws.len(),
+        counts.join(", ")
+    );
+    for w in ws.iter().take(5) {
+        println!(
+            "  {} {} {}: {}: {}",
+            w.year, w.region, w.region_name, w.rule, w.detail
+        );
+    }
+}
+
+/// The `--json` summary: per scenario the province by year, checks and warnings.
+fn json_summary(results: &[ScenarioResult], out: &std::path::Path) -> serde_json::Value {
+    use fencheng::money::format_yuan;
+    let scenarios: Vec<_> = results
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "scenario": r.scenario.name,
+                "granularity": r.granularity,
+                "province": r.province.iter().map(|p| serde_json::json!({
+                    "fiscal_year": p.year,
+                    "collected": format_yuan(p.collected),
+                    "to_central": format_yuan(p.to_central),
+                    "to_province": format_yuan(p.to_province),
+                    "prefectures_available": format_yuan(p.prefectures_available),
+                    "counties_available": format_yuan(p.counties_available),
+                    "base_flow": format_yuan(p.base_flow),
+                    "projected": p.projected,
+                })).collect::<Vec<_>>(),
+                "checks_passed": r.checks.iter().all(|c| c.passed),
+                "warnings": fencheng::supervision::warnings(r).len(),
+                "quarantined_rows": r.quarantined.as_ref().map_or(0, |q| q.rows),
+            })
+        })
+        .collect();
+    serde_json::json!({ "out": out.display().to_string(), "scenarios": scenarios })
 }

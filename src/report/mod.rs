@@ -20,13 +20,15 @@ pub struct WriteOptions {
     pub csv_bom: bool,
 }
 
-/// The four tables of every run, all scenarios appended in order.
+/// The tables of every run — `item_shares`, `baselines`, `settlement`, `province` and
+/// `warnings` (踩刹车 supervision) — all scenarios appended in order.
 pub fn run_tables(results: &[ScenarioResult]) -> Vec<Table> {
-    let builders: [fn(&ScenarioResult) -> Table; 4] = [
+    let builders: [fn(&ScenarioResult) -> Table; 5] = [
         tables::item_shares,
         tables::baselines,
         tables::settlement,
         tables::province,
+        |r| crate::supervision::warnings_table(&crate::supervision::warnings(r)),
     ];
     builders
         .iter()
