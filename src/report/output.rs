@@ -35,8 +35,9 @@ impl Staging {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "out".into());
+        remove_stale(&parent, &name);
         let tmp = tempfile::Builder::new()
-            .prefix(&format!(".{name}.partial-"))
+            .prefix(&format!(".{name}.partial-{}-", std::process::id()))
             .tempdir_in(&parent)
             .map_err(|e| Error::io(&parent, e))?;
         Ok(Staging {
@@ -74,5 +75,24 @@ impl Staging {
             std::fs::rename(&tmp, &self.target).map_err(|e| Error::io(&self.target, e))?;
         }
         Ok(self.target.clone())
+    }
+}
+
+/// Removes partial folders left by runs that were killed (their process is gone).
+fn remove_stale(parent: &Path, name: &str) {
+    let prefix = format!(".{name}.partial-");
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let file = e.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file.strip_prefix(&prefix) else {
+            continue;
+        };
+        let pid = rest.split('-').next().unwrap_or("");
+        let alive = !pid.is_empty() && Path::new("/proc").join(pid).exists();
+        if !alive && pid.bytes().all(|b| b.is_ascii_digit()) {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
     }
 }

@@ -1,0 +1,293 @@
+//! Reliability: quarantine sets bad rows aside and accounts for them; a failure while
+//! writing (simulated, and a real kill) leaves the earlier output intact; random ledgers
+//! and rules always conserve every fen; a refund cancels its receipt in every level.
+
+use assert_cmd::Command;
+use fencheng::ledger::{Encoding, LedgerScan};
+use fencheng::report::{write_output, Table, Values, WriteOptions};
+use fencheng::scenario::run::{run_scenario, RunOptions};
+use fencheng::scenario::Scenario;
+use fencheng::split::Granularity;
+use proptest::prelude::*;
+use std::path::{Path, PathBuf};
+
+const MINI: &str = "tests/cases/mini";
+
+fn fencheng() -> Command {
+    Command::cargo_bin("fencheng").unwrap()
+}
+
+/// Copies the mini case into a temp dir so a test can add or edit files.
+fn mini_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in walk(Path::new(MINI)) {
+        let rel = entry.strip_prefix(MINI).unwrap();
+        let to = dir.path().join(rel);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(&entry, to).unwrap();
+    }
+    dir
+}
+
+fn walk(p: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(p).unwrap().flatten() {
+        if e.path().is_dir() {
+            out.extend(walk(&e.path()));
+        } else {
+            out.push(e.path());
+        }
+    }
+    out
+}
+
+fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap()
+}
+
+#[test]
+fn quarantine_sets_bad_rows_aside_and_accounts_for_them() {
+    let dir = mini_copy();
+    let clean_out = dir.path().join("clean");
+    let sc = dir.path().join("fixed.toml");
+    fencheng()
+        .args([
+            "run",
+            sc.to_str().unwrap(),
+            "--quiet",
+            "--out",
+            clean_out.to_str().unwrap(),
+        ])
+        .assert()
+        .success();
+    std::fs::write(
+        dir.path().join("ledger/bad.csv"),
+        "fiscal_year,month,region_code,item_code,budget_level,amount\n\
+         2022,1,990121,10101,shared,12.345\n\
+         2022,2,999999,10101,shared,500.00\n\
+         2022,13,990121,10101,shared,1.00\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let q = dir.path().join("rejected.csv");
+    // refused without --quarantine, nothing written
+    fencheng()
+        .args(["run", sc.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .assert()
+        .code(1);
+    assert!(!out.exists());
+    fencheng()
+        .args([
+            "run",
+            sc.to_str().unwrap(),
+            "--quiet",
+            "--out",
+            out.to_str().unwrap(),
+            "--quarantine",
+            q.to_str().unwrap(),
+        ])
+        .assert()
+        .success();
+    let rejected = read(&q);
+    assert_eq!(rejected.lines().count(), 4, "{rejected}");
+    for words in [
+        "row 1",
+        "more than 2 decimals",
+        "unknown region_code",
+        "month `13`",
+    ] {
+        assert!(
+            rejected.contains(words) || rejected.contains(&words.replace("row ", "")),
+            "{words}: {rejected}"
+        );
+    }
+    let manifest: serde_json::Value =
+        serde_json::from_str(&read(&out.join("manifest.json"))).unwrap();
+    let qd = &manifest["scenarios"][0]["quarantined"];
+    assert_eq!(qd["rows"], 3);
+    assert_eq!(
+        qd["amount_fen"],
+        50_000 + 100,
+        "500.00 + 1.00 readable; 12.345 not"
+    );
+    assert!(read(&out.join("warnings.csv")).contains("quarantined_rows"));
+    // the good rows settle exactly as without the bad file
+    assert_eq!(
+        read(&out.join("settlement.csv")),
+        read(&clean_out.join("settlement.csv"))
+    );
+}
+
+#[test]
+fn a_failed_write_leaves_the_earlier_output_intact() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("settlement.csv"), "earlier").unwrap();
+    let table = Table::new("t").col("x", Values::Int(vec![1, 2]));
+    let failing = |d: &Path| -> fencheng::Result<()> {
+        std::fs::write(d.join("half.csv"), "half").unwrap();
+        Err(fencheng::Error::Input("disk full (simulated)".into()))
+    };
+    let err = write_output(
+        &out,
+        &[table],
+        &serde_json::json!({}),
+        WriteOptions {
+            force: true,
+            csv_bom: false,
+        },
+        &failing,
+    );
+    assert!(err.is_err());
+    assert_eq!(read(&out.join("settlement.csv")), "earlier");
+    assert!(!out.join("half.csv").exists() && !out.join("t.csv").exists());
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(
+        names,
+        vec![std::ffi::OsString::from("out")],
+        "no partial sibling folder"
+    );
+}
+
+#[test]
+fn a_killed_run_leaves_the_earlier_output_intact() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let mini = format!("{MINI}/fixed.toml");
+    fencheng()
+        .args(["run", &mini, "--quiet", "--out", out.to_str().unwrap()])
+        .assert()
+        .success();
+    let before = read(&out.join("settlement.csv"));
+    // a long run (the whole Henan ledger, every receipt) killed part-way
+    let bin = assert_cmd::cargo::cargo_bin("fencheng");
+    let mut child = std::process::Command::new(bin)
+        .args([
+            "run",
+            "scenarios/reform-2022.toml",
+            "scenarios/no-reform.toml",
+            "--quiet",
+            "--force",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(
+        read(&out.join("settlement.csv")),
+        before,
+        "earlier output intact"
+    );
+    // the next run cleans up whatever the killed one left beside it
+    fencheng()
+        .args([
+            "run",
+            &mini,
+            "--quiet",
+            "--force",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .assert()
+        .success();
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(names, vec![std::ffi::OsString::from("out")]);
+}
+
+/// A random ledger over the mini regions: (year, month, region, item, level, fen).
+fn ledger_rows() -> impl Strategy<Value = Vec<(i32, u32, usize, usize, usize, i64)>> {
+    proptest::collection::vec(
+        (
+            2021..=2023i32,
+            1..=12u32,
+            0..5usize,
+            0..3usize,
+            0..5usize,
+            -5_000_000_000i64..5_000_000_000,
+        ),
+        1..60,
+    )
+}
+
+/// A percentage as an exact decimal string.
+fn pct(p: u32) -> String {
+    if p == 100 {
+        "1".into()
+    } else {
+        format!("0.{p:02}")
+    }
+}
+
+const REGIONS: [&str; 5] = ["990100", "990121", "990122", "990221", "990222"];
+const ITEMS: [&str; 3] = ["10101", "1010401", "10302"];
+const LEVELS: [&str; 5] = ["shared", "central", "province", "prefecture", "county"];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_ledgers_and_rules_conserve_every_fen(
+        rows in ledger_rows(),
+        vat in (0u32..=100, 0u32..=100, 0u32..=100),
+    ) {
+        let dir = mini_copy();
+        let mut csv = String::from("fiscal_year,month,region_code,item_code,budget_level,amount\n");
+        let mut total = 0i64;
+        for (y, m, r, i, l, fen) in &rows {
+            // a county level in a prefecture proper is invalid input; skip that combination
+            if REGIONS[*r] == "990100" && LEVELS[*l] == "county" { continue; }
+            csv.push_str(&format!("{y},{m},{},{},{},{}\n", REGIONS[*r], ITEMS[*i], LEVELS[*l], fencheng::money::format_yuan(*fen)));
+            total += fen;
+        }
+        for f in ["2021.csv", "2022.csv", "2023.csv"] {
+            std::fs::remove_file(dir.path().join("ledger").join(f)).unwrap();
+        }
+        // every base year needs the ledger to cover it
+        csv.push_str("2021,1,990121,10101,shared,1.00\n2021,1,990221,10101,shared,1.00\n2023,1,990222,103,county,1.00\n");
+        total += 300;
+        std::fs::write(dir.path().join("ledger/random.csv"), csv).unwrap();
+        let rb = read(&dir.path().join("rulebook.toml"))
+            .replace("central = \"0.50\"", &format!("central = \"{}\"", pct(vat.0)))
+            .replace("province = \"0.20\"", &format!("province = \"{}\"", pct(vat.1)))
+            .replace("prefecture = \"0.30\"", &format!("prefecture = \"{}\"", pct(vat.2)));
+        std::fs::write(dir.path().join("rulebook.toml"), rb).unwrap();
+        let sc = Scenario::load(&dir.path().join("fixed.toml")).unwrap();
+        let scan = LedgerScan::open(&sc.ledgers, Encoding::Utf8).unwrap();
+        for g in [Granularity::Receipt, Granularity::Monthly] {
+            let r = run_scenario(&sc, &scan, RunOptions { granularity: g, quarantine: false }).unwrap();
+            prop_assert!(r.checks.iter().all(|c| c.passed));
+            let sum: i64 = r.shares.iter().map(|s| s.parts.collected).sum();
+            prop_assert_eq!(sum, total);
+            let parts: i64 = r.shares.iter().map(|s| s.parts.to_central + s.parts.to_province + s.parts.to_prefecture + s.parts.retained).sum();
+            prop_assert_eq!(parts, total);
+        }
+    }
+
+    #[test]
+    fn a_refund_cancels_its_receipt_in_every_level(fen in 1i64..5_000_000_000, r in 0..5usize, i in 0..3usize, l in 0..5usize, m in 1..=12u32) {
+        prop_assume!(!(REGIONS[r] == "990100" && LEVELS[l] == "county"));
+        let dir = mini_copy();
+        let line = |a: i64| format!("2022,{m},{},{},{},{}\n", REGIONS[r], ITEMS[i], LEVELS[l], fencheng::money::format_yuan(a));
+        let mut csv = read(&dir.path().join("ledger/2022.csv"));
+        csv.push_str(&line(fen));
+        csv.push_str(&line(-fen));
+        std::fs::write(dir.path().join("ledger/2022.csv"), csv).unwrap();
+        let sc = Scenario::load(&dir.path().join("fixed.toml")).unwrap();
+        let with = run_scenario(&sc, &LedgerScan::open(&sc.ledgers, Encoding::Utf8).unwrap(), RunOptions { granularity: Granularity::Receipt, quarantine: false }).unwrap();
+        let base = Scenario::load(&Path::new(MINI).join("fixed.toml")).unwrap();
+        let without = run_scenario(&base, &LedgerScan::open(&base.ledgers, Encoding::Utf8).unwrap(), RunOptions { granularity: Granularity::Receipt, quarantine: false }).unwrap();
+        prop_assert_eq!(with.settlement, without.settlement);
+    }
+}
