@@ -84,7 +84,7 @@ pub fn compare_cmd(a: CompareArgs) -> Result<()> {
         &|_| Ok(()),
     )?;
     if !a.quiet {
-        print_winners(&rows, reference, a.top);
+        print_winners(&rows, &summary, reference, a.top);
         println!("wrote {}", out.display());
     }
     Ok(())
@@ -92,6 +92,7 @@ pub fn compare_cmd(a: CompareArgs) -> Result<()> {
 
 fn print_winners(
     rows: &[ComparisonRow],
+    summary: &[fencheng::scenario::compare::SummaryRow],
     reference: &fencheng::scenario::run::ScenarioResult,
     top: usize,
 ) {
@@ -115,6 +116,9 @@ fn print_winners(
         for r in rows.iter().filter(|r| r.scenario == sc) {
             total.entry(&r.region).or_insert((r.kind, 0)).1 += r.delta;
         }
+        let by = |f: fn(&fencheng::scenario::compare::SummaryRow) -> i64| -> i64 {
+            summary.iter().filter(|r| r.scenario == sc).map(f).sum()
+        };
         let span = format!(
             "{}–{}",
             years.first().unwrap_or(&0),
@@ -123,6 +127,12 @@ fn print_winners(
         println!(
             "\n== {sc} against {}: change of available resources {span}, summed (yuan) ==",
             reference.scenario.name
+        );
+        println!(
+            "counties {} · prefectures {} · province {} (own revenue)",
+            format_yuan(by(|r| r.delta_counties)),
+            format_yuan(by(|r| r.delta_prefectures)),
+            format_yuan(by(|r| r.delta_province))
         );
         for kind in [RegionKind::County, RegionKind::Prefecture] {
             let mut v: Vec<(&str, i64)> = total
