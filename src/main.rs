@@ -7,6 +7,13 @@ use std::process::ExitCode;
 mod cli;
 
 fn main() -> ExitCode {
+    // Die quietly on a closed pipe (`fencheng … | head`), as Unix tools do, instead of
+    // panicking in println!.
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of SIGPIPE before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let args = cli::Cli::parse();
     match cli::dispatch(args) {
         Ok(()) => ExitCode::SUCCESS,
