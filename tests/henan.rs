@@ -100,7 +100,10 @@ fn outputs(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .unwrap()
         .flatten()
         .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "csv" || x == "parquet"))
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|x| ["csv", "parquet", "xlsx", "html"].iter().any(|e| x == *e))
+        })
         .map(|p| {
             (
                 p.file_name().unwrap().to_string_lossy().into_owned(),
@@ -133,7 +136,11 @@ fn same_inputs_same_bytes_on_any_thread_count() {
         cmd.assert().success();
         runs.push(outputs(&out));
     }
-    assert_eq!(runs[0].len(), 10, "five tables, Parquet and CSV");
+    assert_eq!(
+        runs[0].len(),
+        12,
+        "five tables as Parquet and CSV, the workbook, the report"
+    );
     assert_eq!(runs[0], runs[1], "second run differs");
     assert_eq!(runs[0], runs[2], "single-threaded run differs");
 }

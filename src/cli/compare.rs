@@ -59,10 +59,12 @@ pub fn compare_cmd(a: CompareArgs) -> Result<()> {
         .ok_or_else(|| Error::Usage("no scenario".into()))?;
     let mut rows = Vec::new();
     let mut summary = Vec::new();
+    let mut comparisons = Vec::new();
     for s in others {
         let (r, sm) = compare(reference, s);
-        rows.extend(r);
-        summary.extend(sm);
+        rows.extend(r.iter().cloned());
+        summary.extend(sm.iter().cloned());
+        comparisons.push((reference.scenario.name.clone(), r, sm));
     }
     let mut out_tables = run_tables(&results);
     out_tables.push(tables::comparison(&rows, &reference.regions));
@@ -81,7 +83,7 @@ pub fn compare_cmd(a: CompareArgs) -> Result<()> {
             force: a.force,
             csv_bom: a.csv_bom,
         },
-        &|_| Ok(()),
+        &|dir| super::run::write_workbook_and_report(dir, &results, &comparisons),
     )?;
     if !a.quiet {
         print_winners(&rows, &summary, reference, a.top);

@@ -107,7 +107,7 @@ pub fn run(a: RunArgs) -> Result<()> {
             force: a.force,
             csv_bom: a.csv_bom,
         },
-        &|_| Ok(()),
+        &|dir| write_workbook_and_report(dir, &results, &[]),
     )?;
     if a.json {
         println!(
@@ -122,6 +122,16 @@ pub fn run(a: RunArgs) -> Result<()> {
         println!("wrote {}", out.display());
     }
     Ok(())
+}
+
+/// Writes `settlement.xlsx` (for the bureau) and `report.html` (charts) into the output.
+pub fn write_workbook_and_report(
+    dir: &std::path::Path,
+    results: &[ScenarioResult],
+    comparisons: &[fencheng::report::html::Comparison],
+) -> Result<()> {
+    fencheng::report::xlsx::write_workbook(&dir.join("settlement.xlsx"), results)?;
+    fencheng::report::html::write_html(&dir.join("report.html"), results, comparisons)
 }
 
 /// Warnings (踩刹车) counted by rule, with the first few, at the end of `run`.

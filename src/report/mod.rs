@@ -1,10 +1,12 @@
 //! Report stage: the output folder — every table as Parquet and CSV, and `manifest.json` —
 //! written whole or not at all.
 
+pub mod html;
 pub mod manifest;
 pub mod output;
 pub mod table;
 pub mod tables;
+pub mod xlsx;
 
 use crate::error::{Error, Result};
 use crate::scenario::run::ScenarioResult;

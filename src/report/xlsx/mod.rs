@@ -1,0 +1,314 @@
+//! Report stage: `settlement.xlsx`, the workbook a finance bureau opens. One sheet per
+//! scenario × year holds the statements (年终结算) in reading order — each prefecture's
+//! counties, their subtotal (小计) and the prefecture proper (市本级), the counties with no
+//! prefecture, then the province (全省合计) — and a `baselines` sheet lists 划转基数. Money
+//! cells are yuan numbers formatted `#,##0.00`; every total is summed in integer fen first.
+
+mod lines;
+
+use crate::error::{Error, Result};
+use crate::scenario::run::ScenarioResult;
+pub use lines::{money_of, statement_lines, LineKind, StatementLine, MONEY_COLUMNS};
+use rust_xlsxwriter::{Color, Format, FormatBorder, Workbook, Worksheet, XlsxError};
+use std::path::Path;
+
+/// Number format of every money cell: yuan with thousands separators and 2 decimals.
+pub const MONEY_FORMAT: &str = "#,##0.00";
+
+/// Name of the sheet listing every scenario's transfer baselines (划转基数).
+pub const BASELINES_SHEET: &str = "baselines";
+
+/// Headers of a statement sheet: (Chinese, English = the `settlement` table's column).
+/// Columns 3–13 are money in [`StatementLine::money`] order, 14 population, 15 per capita.
+pub const STATEMENT_HEADERS: [(&str, &str); 16] = [
+    ("地区代码", "region_code"),
+    ("地区名称", "region_name"),
+    ("体制", "regime"),
+    ("收入合计", "collected"),
+    ("上划中央", "to_central"),
+    ("上划省级", "to_province"),
+    ("上划市级", "to_prefecture"),
+    ("本级收入", "retained"),
+    ("市级分享收入", "from_counties"),
+    ("体制上解", "base_paid"),
+    ("体制补助", "base_received"),
+    ("返还性收入", "rebates"),
+    ("转移支付", "transfers"),
+    ("可用财力", "available"),
+    ("常住人口", "population"),
+    ("人均可用财力", "available_per_capita"),
+];
+
+/// Headers of the `baselines` sheet: (Chinese, English = the `baselines` table's column).
+pub const BASELINE_HEADERS: [(&str, &str); 13] = [
+    ("情景", "scenario"),
+    ("年度", "fiscal_year"),
+    ("地区代码", "region_code"),
+    ("地区名称", "region_name"),
+    ("直管起始", "direct_since"),
+    ("基期年份", "base_years"),
+    ("方法", "method"),
+    ("收入基数", "shared_base"),
+    ("补助基数", "subsidy_base"),
+    ("净基数", "net_base"),
+    ("当年应解", "due"),
+    ("来源", "source"),
+    ("预测", "projected"),
+];
+
+/// Cell formats of the workbook.
+struct Formats {
+    header: Format,
+    header_en: Format,
+    text: Format,
+    text_bold: Format,
+    money: Format,
+    money_bold: Format,
+    count: Format,
+    count_bold: Format,
+    note: Format,
+}
+
+impl Formats {
+    fn new() -> Formats {
+        let money = Format::new().set_num_format(MONEY_FORMAT);
+        let count = Format::new().set_num_format("#,##0");
+        Formats {
+            header: Format::new()
+                .set_bold()
+                .set_text_wrap()
+                .set_background_color(Color::RGB(0xDDEBF7)),
+            header_en: Format::new()
+                .set_italic()
+                .set_font_color(Color::RGB(0x595959))
+                .set_background_color(Color::RGB(0xDDEBF7))
+                .set_border_bottom(FormatBorder::Thin),
+            text: Format::new(),
+            text_bold: Format::new().set_bold(),
+            money_bold: money.clone().set_bold(),
+            money,
+            count_bold: count.clone().set_bold(),
+            count,
+            note: Format::new()
+                .set_italic()
+                .set_font_color(Color::RGB(0x7F6000)),
+        }
+    }
+}
+
+/// Up to `room` UTF-16 units of `s` (Excel counts sheet names in UTF-16).
+fn truncate_utf16(s: &str, room: usize) -> String {
+    let mut used = 0;
+    s.chars()
+        .take_while(|c| {
+            used += c.len_utf16();
+            used <= room
+        })
+        .collect()
+}
+
+/// A sheet name `SCENARIO YEAR[ 预测]` within Excel's 31 characters, without the characters
+/// Excel refuses, and different (ignoring case) from every name in `taken`.
+fn sheet_name(scenario: &str, year: i32, projected: bool, taken: &mut Vec<String>) -> String {
+    let suffix = format!(" {year}{}", if projected { " 预测" } else { "" });
+    let clean: String = scenario
+        .chars()
+        .map(|c| if "[]:*?/\\".contains(c) { '_' } else { c })
+        .collect();
+    let clean = clean.trim_matches('\'');
+    for n in 1.. {
+        let tag = if n == 1 {
+            String::new()
+        } else {
+            format!("~{n}")
+        };
+        let room = 31usize.saturating_sub(suffix.encode_utf16().count() + tag.len());
+        let name = format!("{}{tag}{suffix}", truncate_utf16(clean, room));
+        if !taken
+            .iter()
+            .any(|t| t.to_lowercase() == name.to_lowercase())
+        {
+            taken.push(name.clone());
+            return name;
+        }
+    }
+    unreachable!("some suffix is free")
+}
+
+fn write_headers(
+    ws: &mut Worksheet,
+    headers: &[(&str, &str)],
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    for (c, (zh, en)) in headers.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *zh, &f.header)?;
+        ws.write_string_with_format(1, c as u16, *en, &f.header_en)?;
+    }
+    Ok(())
+}
+
+fn yuan(fen: i64) -> f64 {
+    // Only for the cell value: the figure was computed (and summed) in fen.
+    fen as f64 / 100.0
+}
+
+fn write_statement_sheet(
+    ws: &mut Worksheet,
+    lines: &[StatementLine],
+    note: &str,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    write_headers(ws, &STATEMENT_HEADERS, f)?;
+    for (i, l) in lines.iter().enumerate() {
+        let row = i as u32 + 2;
+        let bold = l.kind == LineKind::Subtotal || l.kind == LineKind::Province;
+        let (text, money, count) = if bold {
+            (&f.text_bold, &f.money_bold, &f.count_bold)
+        } else {
+            (&f.text, &f.money, &f.count)
+        };
+        ws.write_string_with_format(row, 0, &l.code, text)?;
+        ws.write_string_with_format(row, 1, &l.name, text)?;
+        ws.write_string_with_format(row, 2, &l.regime, text)?;
+        for (c, v) in l.money.iter().enumerate() {
+            ws.write_number_with_format(row, 3 + c as u16, yuan(*v), money)?;
+        }
+        ws.write_number_with_format(row, 14, l.population as f64, count)?;
+        match l.available_per_capita {
+            Some(v) => ws.write_number_with_format(row, 15, yuan(v), money)?,
+            None => ws.write_blank(row, 15, money)?,
+        };
+    }
+    ws.write_string_with_format(lines.len() as u32 + 3, 0, note, &f.note)?;
+    ws.set_freeze_panes(2, 2)?;
+    ws.set_column_width(0, 10)?;
+    ws.set_column_width(1, 22)?;
+    ws.set_column_width(2, 11)?;
+    for c in 3..=15u16 {
+        ws.set_column_width(c, if c == 14 { 12 } else { 17 })?;
+    }
+    Ok(())
+}
+
+fn write_baselines_sheet(
+    ws: &mut Worksheet,
+    results: &[ScenarioResult],
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    write_headers(ws, &BASELINE_HEADERS, f)?;
+    let mut row = 2u32;
+    for res in results {
+        for b in &res.baselines {
+            let name = res.regions.get(&b.county).map_or("", |g| g.name.as_str());
+            let years: Vec<String> = b.base_years.iter().map(i32::to_string).collect();
+            ws.write_string(row, 0, &res.scenario.name)?;
+            ws.write_number(row, 1, b.year)?;
+            ws.write_string(row, 2, &b.county)?;
+            ws.write_string(row, 3, name)?;
+            ws.write_string(row, 4, b.direct_since.to_string())?;
+            ws.write_string(row, 5, years.join(";"))?;
+            ws.write_string(row, 6, &b.method)?;
+            for (c, v) in [b.shared_base, b.subsidy_base, b.net_base, b.due]
+                .into_iter()
+                .enumerate()
+            {
+                ws.write_number_with_format(row, 7 + c as u16, yuan(v), &f.money)?;
+            }
+            ws.write_string(row, 11, &b.source)?;
+            let projected = b.year > res.last_actual_year;
+            ws.write_string(row, 12, if projected { "预测" } else { "" })?;
+            row += 1;
+        }
+    }
+    ws.set_freeze_panes(2, 4)?;
+    for (c, w) in [14, 8, 10, 14, 10, 16, 16, 16, 16, 16, 16, 10, 8]
+        .into_iter()
+        .enumerate()
+    {
+        ws.set_column_width(c as u16, w)?;
+    }
+    Ok(())
+}
+
+fn note(res: &ScenarioResult, year: i32, projected: bool) -> String {
+    let sc = &res.scenario;
+    let kind = if projected {
+        format!(
+            "预测 projected: receipts grown from the {} ledger at the scenario's rates",
+            res.last_actual_year
+        )
+    } else {
+        "实际 actual ledger".to_string()
+    };
+    let description = sc
+        .description
+        .as_deref()
+        .map(|d| format!("（{d}）"))
+        .unwrap_or_default();
+    format!(
+        "单位：元 (yuan)。情景 {}{description}；{year} 年：{kind}；小计 = 所属县合计，\
+         全省合计 = 各县 + 各市本级；granularity: {}",
+        sc.name,
+        format!("{:?}", res.granularity).to_lowercase()
+    )
+}
+
+/// Writes `settlement.xlsx` at `path`: a statement sheet per scenario × year (see
+/// [`statement_lines`]; projected years are named `… 预测`) and the `baselines` sheet.
+pub fn write_workbook(path: &Path, results: &[ScenarioResult]) -> Result<()> {
+    let fail = |e: XlsxError| Error::file(path, format!("cannot write the workbook: {e}"));
+    let f = Formats::new();
+    let mut wb = Workbook::new();
+    // A fixed creation date (31 December of the last settled year), not the clock, so the
+    // same inputs give the same bytes.
+    let last = results
+        .iter()
+        .flat_map(|r| r.scenario.years.iter().copied())
+        .max()
+        .unwrap_or(2000);
+    let stamp =
+        rust_xlsxwriter::ExcelDateTime::from_ymd(u16::try_from(last).unwrap_or(2000), 12, 31)
+            .map_err(fail)?;
+    wb.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&stamp));
+    let mut taken = vec![BASELINES_SHEET.to_string()];
+    for res in results {
+        let mut years = res.scenario.years.clone();
+        years.sort_unstable();
+        years.dedup();
+        for year in years {
+            let projected = res.province.iter().any(|p| p.year == year && p.projected);
+            let name = sheet_name(&res.scenario.name, year, projected, &mut taken);
+            let ws = wb.add_worksheet().set_name(name).map_err(fail)?;
+            let lines = statement_lines(res, year);
+            write_statement_sheet(ws, &lines, &note(res, year, projected), &f).map_err(fail)?;
+        }
+    }
+    let ws = wb.add_worksheet().set_name(BASELINES_SHEET).map_err(fail)?;
+    write_baselines_sheet(ws, results, &f).map_err(fail)?;
+    wb.save(path).map_err(fail)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sheet_names_fit_excel_and_stay_unique() {
+        let mut taken = vec![BASELINES_SHEET.to_string()];
+        assert_eq!(
+            sheet_name("reform-2022", 2022, false, &mut taken),
+            "reform-2022 2022"
+        );
+        assert_eq!(
+            sheet_name("reform-2022", 2026, true, &mut taken),
+            "reform-2022 2026 预测"
+        );
+        let long = "base-increment-share-50-with-a-long-tail";
+        let a = sheet_name(long, 2022, false, &mut taken);
+        let b = sheet_name(&long.to_uppercase(), 2022, false, &mut taken);
+        assert_eq!(a.encode_utf16().count(), 31);
+        assert!(a.ends_with(" 2022") && b.ends_with("~2 2022"), "{a} / {b}");
+        assert!(b.encode_utf16().count() <= 31);
+        assert_eq!(sheet_name("a/b:c", 2022, false, &mut taken), "a_b_c 2022");
+    }
+}

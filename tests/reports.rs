@@ -1,0 +1,402 @@
+//! The reports people open, read back: `settlement.xlsx` (sheet names, both header rows,
+//! the money format, totals that add up to the fen and equal the settlement figures) and
+//! `report.html` (self-contained: no network references, one chart per section, Chinese
+//! names), on the hand-made mini province and on the shipped Henan scenarios.
+
+use calamine::{open_workbook, Data, Range, Reader, Xlsx};
+use fencheng::ledger::{Encoding, LedgerScan};
+use fencheng::regions::RegionKind;
+use fencheng::report::html::write_html;
+use fencheng::report::xlsx::{
+    money_of, write_workbook, BASELINES_SHEET, BASELINE_HEADERS, MONEY_COLUMNS, MONEY_FORMAT,
+    STATEMENT_HEADERS,
+};
+use fencheng::scenario::compare::compare;
+use fencheng::scenario::run::{run_scenario, RunOptions, ScenarioResult};
+use fencheng::scenario::Scenario;
+use fencheng::split::Granularity;
+use std::path::{Path, PathBuf};
+
+fn run(file: &Path) -> ScenarioResult {
+    let sc = Scenario::load(file).unwrap();
+    let scan = LedgerScan::open(&sc.ledgers, Encoding::Utf8).unwrap();
+    let opts = RunOptions {
+        granularity: Granularity::Monthly,
+        quarantine: false,
+    };
+    run_scenario(&sc, &scan, opts).unwrap()
+}
+
+fn manifest_path(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+/// The mini case, and the same with its last ledger year projected one year further.
+fn mini_with_projection(dir: &Path) -> (ScenarioResult, ScenarioResult) {
+    let projected = dir.join("projected.toml");
+    let base = manifest_path("tests/cases/mini/fixed.toml");
+    let text = format!(
+        "[scenario]\nname = \"mini-projected\"\nextends = {:?}\nyears = [2022, 2023, 2024]\n\n\
+         [projection]\nthrough = 2024\ngrowth = {{ default = \"0.10\" }}\n",
+        base.to_str().unwrap()
+    );
+    std::fs::write(&projected, text).unwrap();
+    (run(&base), run(&projected))
+}
+
+fn fen(d: &Data) -> i64 {
+    match d {
+        Data::Float(x) => (x * 100.0).round() as i64,
+        Data::Int(i) => i * 100,
+        other => panic!("not a number: {other:?}"),
+    }
+}
+
+fn text(d: &Data) -> String {
+    match d {
+        Data::String(s) => s.clone(),
+        Data::Empty => String::new(),
+        other => panic!("not text: {other:?}"),
+    }
+}
+
+fn cell(range: &Range<Data>, row: u32, col: u32) -> &Data {
+    range.get_value((row, col)).unwrap_or(&Data::Empty)
+}
+
+fn assert_headers(range: &Range<Data>, headers: &[(&str, &str)]) {
+    for (c, (zh, en)) in headers.iter().enumerate() {
+        assert_eq!(text(cell(range, 0, c as u32)), *zh, "Chinese header {c}");
+        assert_eq!(text(cell(range, 1, c as u32)), *en, "English header {c}");
+    }
+}
+
+/// A data row of a statement sheet: code, name, money in fen, population.
+struct Line {
+    row: u32,
+    code: String,
+    name: String,
+    money: [i64; MONEY_COLUMNS],
+    population: i64,
+}
+
+fn lines(range: &Range<Data>) -> Vec<Line> {
+    (2..)
+        .map_while(|row| {
+            let name = text(cell(range, row, 1));
+            (!name.is_empty()).then(|| Line {
+                row,
+                code: text(cell(range, row, 0)),
+                name,
+                money: std::array::from_fn(|i| fen(cell(range, row, 3 + i as u32))),
+                population: fen(cell(range, row, 14)) / 100,
+            })
+        })
+        .collect()
+}
+
+fn add(a: &mut [i64; MONEY_COLUMNS], b: &[i64; MONEY_COLUMNS]) {
+    a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+}
+
+/// Checks one statement sheet against the scenario's settlement of `year`: reading order,
+/// every region's figures, every subtotal and the province total to the fen, formats.
+fn check_statement_sheet(
+    wb: &mut Xlsx<std::io::BufReader<std::fs::File>>,
+    sheet: &str,
+    r: &ScenarioResult,
+    year: i32,
+) {
+    let range = wb.worksheet_range(sheet).unwrap();
+    assert_headers(&range, &STATEMENT_HEADERS);
+    let styles = wb.worksheet_style(sheet).unwrap();
+    let rows: Vec<_> = r.settlement.iter().filter(|s| s.year == year).collect();
+    let ls = lines(&range);
+    let (mut group, mut all_regions, mut subtotals) =
+        ([0; MONEY_COLUMNS], [0; MONEY_COLUMNS], [0; MONEY_COLUMNS]);
+    let mut expected_codes = Vec::new();
+    for l in &ls {
+        let style = styles.get((l.row, 3)).unwrap();
+        let format = style.number_format.as_ref().unwrap();
+        assert_eq!(format.format_code, MONEY_FORMAT, "{sheet} row {}", l.row);
+        let bold = style.font.as_ref().is_some_and(|f| f.is_bold());
+        if l.name.ends_with("小计") {
+            assert!(bold, "{sheet}: subtotal bold");
+            assert_eq!(l.money, group, "{sheet}: {} = Σ its counties", l.name);
+            add(&mut subtotals, &l.money);
+            group = [0; MONEY_COLUMNS];
+            continue;
+        }
+        if l.name == "全省合计" {
+            assert!(bold, "{sheet}: province total bold");
+            assert_eq!(l.code, r.regions.province().code);
+            assert_eq!(
+                l.money, all_regions,
+                "{sheet}: 全省合计 = Σ counties + Σ prefectures"
+            );
+            let pref_rows = rows.iter().filter(|s| s.kind == RegionKind::Prefecture);
+            let mut expected = subtotals;
+            pref_rows.for_each(|p| add(&mut expected, &money_of(p)));
+            assert_eq!(l.money, expected, "{sheet}: 全省合计 = Σ 小计 + Σ 市本级");
+            let p = r.province.iter().find(|p| p.year == year).unwrap();
+            assert_eq!(
+                (l.money[0], l.money[1], l.money[2]),
+                (p.collected, p.to_central, p.to_province)
+            );
+            assert_eq!(l.money[10], p.prefectures_available + p.counties_available);
+            continue;
+        }
+        assert!(!bold, "{sheet}: {} not bold", l.name);
+        let s = rows
+            .iter()
+            .find(|s| s.region == l.code)
+            .unwrap_or_else(|| panic!("{sheet}: row {}", l.code));
+        assert_eq!(
+            l.money,
+            money_of(s),
+            "{sheet}: {} equals the settlement row",
+            l.code
+        );
+        assert_eq!(l.population, s.population as i64);
+        let per_capita = cell(&range, l.row, 15);
+        assert_eq!(
+            s.available_per_capita,
+            (*per_capita != Data::Empty).then(|| fen(per_capita))
+        );
+        add(&mut all_regions, &l.money);
+        if s.kind == RegionKind::County {
+            add(&mut group, &l.money);
+        }
+        expected_codes.push(s.region.clone());
+    }
+    assert_eq!(
+        ls.last().map(|l| l.name.as_str()),
+        Some("全省合计"),
+        "{sheet}: ends with the province"
+    );
+    let mut reading_order: Vec<String> = Vec::new();
+    let mut prefs: Vec<_> = rows
+        .iter()
+        .filter(|s| s.kind == RegionKind::Prefecture)
+        .collect();
+    prefs.sort_by(|a, b| a.region.cmp(&b.region));
+    for p in prefs.iter().map(|p| p.region.as_str()).chain([""]) {
+        let mut cs: Vec<_> = rows
+            .iter()
+            .filter(|s| s.kind == RegionKind::County && s.prefecture_code == p)
+            .map(|s| s.region.clone())
+            .collect();
+        cs.sort();
+        reading_order.extend(cs);
+        if !p.is_empty() {
+            reading_order.push(p.to_string());
+        }
+    }
+    assert_eq!(
+        expected_codes, reading_order,
+        "{sheet}: prefecture by prefecture, counties first"
+    );
+}
+
+fn open(path: &Path) -> Xlsx<std::io::BufReader<std::fs::File>> {
+    open_workbook(path).unwrap()
+}
+
+#[test]
+fn mini_workbook_totals_add_up_to_the_fen_and_equal_the_settlement() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (fixed, projected) = mini_with_projection(tmp.path());
+    let path = tmp.path().join("settlement.xlsx");
+    let results = vec![fixed, projected];
+    write_workbook(&path, &results).unwrap();
+    let mut wb = open(&path);
+    assert_eq!(
+        wb.sheet_names(),
+        [
+            "mini-fixed 2022",
+            "mini-fixed 2023",
+            "mini-projected 2022",
+            "mini-projected 2023",
+            "mini-projected 2024 预测",
+            BASELINES_SHEET
+        ]
+    );
+    for (r, sheets) in results.iter().zip([
+        &["mini-fixed 2022", "mini-fixed 2023"][..],
+        &[
+            "mini-projected 2022",
+            "mini-projected 2023",
+            "mini-projected 2024 预测",
+        ],
+    ]) {
+        for (sheet, year) in sheets.iter().zip(2022..) {
+            check_statement_sheet(&mut wb, sheet, r, year);
+        }
+    }
+    let range = wb.worksheet_range("mini-fixed 2022").unwrap();
+    let order: Vec<String> = lines(&range)
+        .iter()
+        .map(|l| format!("{} {}", l.code, l.name))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "990121 甲一县",
+            "990122 甲二县",
+            " 甲市所属县小计",
+            "990100 甲市本级",
+            "990221 乙一县",
+            "990222 乙二县",
+            " 乙市所属县小计",
+            "990200 乙市本级",
+            "990301 丙市",
+            " 省直辖县（市）小计",
+            "990000 全省合计"
+        ]
+    );
+    // 乙二县 has no residents: its per-capita cell is empty
+    assert_eq!(cell(&range, 7, 15), &Data::Empty);
+    let note = text(cell(
+        &wb.worksheet_range("mini-projected 2024 预测").unwrap(),
+        2 + 11 + 1,
+        0,
+    ));
+    assert!(note.contains("预测"), "{note}");
+
+    let range = wb.worksheet_range(BASELINES_SHEET).unwrap();
+    assert_headers(&range, &BASELINE_HEADERS);
+    let mut row = 2;
+    for r in &results {
+        for b in &r.baselines {
+            assert_eq!(text(cell(&range, row, 0)), r.scenario.name);
+            assert_eq!(fen(cell(&range, row, 1)), b.year as i64 * 100);
+            assert_eq!(text(cell(&range, row, 2)), b.county);
+            let money: Vec<i64> = (7..11).map(|c| fen(cell(&range, row, c))).collect();
+            assert_eq!(money, [b.shared_base, b.subsidy_base, b.net_base, b.due]);
+            assert_eq!(
+                text(cell(&range, row, 12)) == "预测",
+                b.year > r.last_actual_year
+            );
+            row += 1;
+        }
+    }
+    assert_eq!(
+        cell(&range, row, 0),
+        &Data::Empty,
+        "one row per baseline row"
+    );
+}
+
+/// One `<svg` in every `<section class="chart">`, and none outside them.
+fn assert_one_chart_per_section(html: &str) -> usize {
+    let sections: Vec<&str> = html.split("<section class=\"chart\"").skip(1).collect();
+    for (i, s) in sections.iter().enumerate() {
+        let body = &s[..s.find("</section>").expect("closed section")];
+        assert_eq!(body.matches("<svg").count(), 1, "section {i}");
+    }
+    assert_eq!(html.matches("<svg").count(), sections.len());
+    sections.len()
+}
+
+fn assert_self_contained(html: &str) {
+    for bad in [
+        "src=\"http",
+        "href=\"http",
+        "url(http",
+        "src='http",
+        "href='http",
+        "<script",
+        "@import",
+    ] {
+        assert!(!html.contains(bad), "the page must not contain {bad}");
+    }
+    assert!(html.contains("<meta charset=\"utf-8\">"));
+    assert!(html.contains("Noto Sans CJK SC"));
+}
+
+#[test]
+fn mini_html_is_self_contained_with_one_chart_per_section() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (fixed, projected) = mini_with_projection(tmp.path());
+    // a base indexed at 3 % a year: in 2023 甲一县 pays more, 乙一县 receives more
+    let rate = run(&manifest_path("tests/cases/mini/rate.toml"));
+    let (rows, summary) = compare(&fixed, &rate);
+    let path = tmp.path().join("report.html");
+    let results = vec![projected, rate];
+    write_html(
+        &path,
+        &results,
+        &[("mini-fixed".to_string(), rows, summary)],
+    )
+    .unwrap();
+    let html = std::fs::read_to_string(&path).unwrap();
+    assert_self_contained(&html);
+    // per scenario: levels, prefectures, Lorenz, base; plus winners/losers for the compared one
+    assert_eq!(assert_one_chart_per_section(&html), 4 + 4 + 1);
+    for name in [
+        "甲市",
+        "乙市",
+        "甲一县",
+        "乙一县",
+        "2024 预测",
+        "县级赢家与输家 2023",
+    ] {
+        assert!(html.contains(name), "{name}");
+    }
+}
+
+#[test]
+fn henan_reform_and_counterfactual_reports() {
+    let reform = run(&manifest_path("scenarios/reform-2022.toml"));
+    let reference = run(&manifest_path("scenarios/no-reform.toml"));
+    let tmp = tempfile::tempdir().unwrap();
+    let (rows, summary) = compare(&reference, &reform);
+    let results = vec![reform, reference];
+    let xlsx = tmp.path().join("settlement.xlsx");
+    write_workbook(&xlsx, &results).unwrap();
+    let mut wb = open(&xlsx);
+    let names = wb.sheet_names();
+    let expected: Vec<String> = ["reform-2022", "no-reform"]
+        .iter()
+        .flat_map(|s| (2022..=2024).map(move |y| format!("{s} {y}")))
+        .chain([BASELINES_SHEET.to_string()])
+        .collect();
+    assert_eq!(names, expected);
+    for (r, scenario) in results.iter().zip(["reform-2022", "no-reform"]) {
+        for year in 2022..=2024 {
+            check_statement_sheet(&mut wb, &format!("{scenario} {year}"), r, year);
+        }
+    }
+    let range = wb.worksheet_range("reform-2022 2024").unwrap();
+    let ls = lines(&range);
+    assert_eq!(
+        ls.iter().filter(|l| l.name.ends_with("小计")).count(),
+        18,
+        "17 prefectures + 济源's group"
+    );
+    let n = ls.len();
+    assert_eq!(
+        (ls[n - 3].code.as_str(), ls[n - 3].name.as_str()),
+        ("419001", "济源市")
+    );
+
+    let html_path = tmp.path().join("report.html");
+    write_html(
+        &html_path,
+        &results,
+        &[("no-reform".to_string(), rows, summary)],
+    )
+    .unwrap();
+    let html = std::fs::read_to_string(&html_path).unwrap();
+    assert_self_contained(&html);
+    assert_eq!(assert_one_chart_per_section(&html), 4 + 4 + 1);
+    for p in results[0]
+        .regions
+        .all()
+        .iter()
+        .filter(|g| g.kind == RegionKind::Prefecture)
+    {
+        assert!(html.contains(&p.name), "prefecture {}", p.name);
+    }
+    assert!(html.contains("县级赢家与输家 2024"));
+}
