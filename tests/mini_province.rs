@@ -235,3 +235,42 @@ fn increment_share_indexation_by_hand() {
         ])
     );
 }
+
+#[test]
+fn projected_years_hold_rebates_and_transfers_at_their_last_amount() {
+    let r = run("projected.toml", Granularity::Monthly);
+    let row = |y: i32| {
+        r.settlement
+            .iter()
+            .find(|s| s.region == "990121" && s.year == y)
+            .unwrap()
+    };
+    // the tables give 990121 rebates 50.00 and transfers 1000.00 in 2022 only
+    assert_eq!(
+        (row(2022).rebates, row(2022).transfers, row(2022).projected),
+        (5_000, 100_000, false)
+    );
+    assert_eq!(
+        (row(2023).rebates, row(2023).transfers),
+        (0, 0),
+        "an actual year without a row is 0"
+    );
+    for y in [2024, 2025] {
+        assert!(row(y).projected);
+        assert_eq!(
+            (row(y).rebates, row(y).transfers),
+            (5_000, 100_000),
+            "{y} carries 2022 forward"
+        );
+    }
+    // projected receipts: 2023's monthly totals grown, VAT at 7 % a year
+    let vat = |y: i32| {
+        r.shares
+            .iter()
+            .filter(|s| s.key.region == "990121" && s.key.year == y)
+            .map(|s| s.parts.collected)
+            .sum::<i64>()
+    };
+    assert_eq!(vat(2024), 1_605_000); // 15000.00 × 1.07
+    assert_eq!(vat(2025), 1_717_350); // 15000.00 × 1.07²
+}

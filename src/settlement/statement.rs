@@ -117,6 +117,20 @@ pub fn region_years(shares: &[ShareRow]) -> (BTreeMap<(String, i32), Parts>, BTr
     (sums, projected)
 }
 
+/// A region's rebates or transfers in a year: the table's amount; in a projected year
+/// without one, the region's latest earlier amount, held flat (no growth is assumed for
+/// central transfers); an actual year without a row is 0.
+fn input_amount(table: &BTreeMap<(String, i32), i64>, key: &(String, i32), projected: bool) -> i64 {
+    match table.get(key) {
+        Some(v) => *v,
+        None if projected => table
+            .range((key.0.clone(), i32::MIN)..(key.0.clone(), key.1))
+            .next_back()
+            .map_or(0, |(_, v)| *v),
+        None => 0,
+    }
+}
+
 /// Builds the statements of every county and prefecture and the province roll-up.
 pub fn settle(inp: &SettlementInputs) -> (Vec<SettlementRow>, Vec<ProvinceRow>) {
     let (sums, projected) = (inp.sums, inp.projected);
@@ -182,8 +196,9 @@ pub fn settle(inp: &SettlementInputs) -> (Vec<SettlementRow>, Vec<ProvinceRow>) 
                     }
                 };
             let key = (region.code.clone(), year);
-            let rebates = *inp.rebates.get(&key).unwrap_or(&0);
-            let transfers = *inp.transfers.get(&key).unwrap_or(&0);
+            let is_projected = projected.contains(&year);
+            let rebates = input_amount(inp.rebates, &key, is_projected);
+            let transfers = input_amount(inp.transfers, &key, is_projected);
             let available =
                 parts.retained + from_counties + rebates + transfers - base_paid + base_received;
             year_rows.push(SettlementRow {
