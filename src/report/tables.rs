@@ -1,8 +1,20 @@
 //! The spec's output tables built from a scenario's results: `item_shares`, `baselines`,
 //! `settlement`, `province`. Column names keep the ledger's names; rows are sorted.
 
-use super::table::{Table, Values::*};
+use super::table::{Table, Values, Values::*};
 use crate::scenario::run::ScenarioResult;
+
+/// The Chinese names of regions, by code (empty for an unknown code).
+fn region_names<'a>(
+    regions: &crate::regions::RegionTable,
+    codes: impl Iterator<Item = &'a str>,
+) -> Values {
+    Text(
+        codes
+            .map(|c| regions.get(c).map(|g| g.name.clone()).unwrap_or_default())
+            .collect(),
+    )
+}
 
 fn repeat(s: &str, n: usize) -> Vec<String> {
     vec![s.to_string(); n]
@@ -60,16 +72,7 @@ pub fn baselines(r: &ScenarioResult) -> Table {
         )
         .col(
             "region_name",
-            Text(
-                b.iter()
-                    .map(|x| {
-                        r.regions
-                            .get(&x.county)
-                            .map(|g| g.name.clone())
-                            .unwrap_or_default()
-                    })
-                    .collect(),
-            ),
+            region_names(&r.regions, b.iter().map(|x| x.county.as_str())),
         )
         .col(
             "direct_since",
@@ -123,16 +126,7 @@ pub fn settlement(r: &ScenarioResult) -> Table {
         )
         .col(
             "region_name",
-            Text(
-                s.iter()
-                    .map(|x| {
-                        r.regions
-                            .get(&x.region)
-                            .map(|g| g.name.clone())
-                            .unwrap_or_default()
-                    })
-                    .collect(),
-            ),
+            region_names(&r.regions, s.iter().map(|x| x.region.as_str())),
         )
         .col(
             "kind",
@@ -211,16 +205,7 @@ pub fn comparison(
         )
         .col(
             "region_name",
-            Text(
-                rows.iter()
-                    .map(|x| {
-                        regions
-                            .get(&x.region)
-                            .map(|g| g.name.clone())
-                            .unwrap_or_default()
-                    })
-                    .collect(),
-            ),
+            region_names(regions, rows.iter().map(|x| x.region.as_str())),
         )
         .col(
             "kind",
