@@ -144,12 +144,15 @@ pub fn sweep(a: SweepArgs) -> Result<()> {
         granularity: plan.granularity,
         quarantine: false,
     };
-    let (results, scans) = run_all(
-        &[plan.scenario.clone(), plan.against.clone()],
-        opts,
-        a.encoding,
-    )?;
-    let (base, reference) = (&results[0], &results[1]);
+    // the reference is often the base itself: run it once then
+    let same = plan.scenario == plan.against;
+    let to_run = if same {
+        vec![plan.scenario.clone()]
+    } else {
+        vec![plan.scenario.clone(), plan.against.clone()]
+    };
+    let (results, scans) = run_all(&to_run, opts, a.encoding)?;
+    let (base, reference) = (&results[0], &results[if same { 0 } else { 1 }]);
     let prepared = start.elapsed().as_secs_f64();
     let eval_start = Instant::now();
     let evaluator = Evaluator::new(base, reference)?;
