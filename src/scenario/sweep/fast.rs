@@ -22,6 +22,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 struct Row {
     /// Index in the base result's shares.
     share: usize,
+    /// Index of its (region, year) in `Evaluator::cells`.
+    cell: usize,
     /// The rulebook item code the row's item resolves to.
     rule_item: String,
     /// Month index (`YearMonth::index`).
@@ -46,6 +48,7 @@ pub struct Evaluator<'a> {
     by_item: HashMap<String, Vec<usize>>,
     projected_rows: Vec<usize>,
     sums: BTreeMap<(String, i32), Parts>,
+    cells: Vec<(String, i32)>,
     projected_years: BTreeSet<i32>,
     subsidies: AmountTable,
     rebates: AmountTable,
@@ -67,6 +70,7 @@ impl<'a> Evaluator<'a> {
     /// Prepares the rows of `base` (the sweep's scenario, fully run) for re-splitting.
     pub fn new(base: &'a ScenarioResult, reference: &'a ScenarioResult) -> Result<Evaluator<'a>> {
         let (sums, projected_years) = crate::settlement::region_years(&base.shares);
+        let cells: Vec<(String, i32)> = sums.keys().cloned().collect();
         let last = base.last_actual_year;
         let last_totals: HashMap<(u32, &str, &str, crate::ledger::BudgetLevel), i64> = base
             .shares
@@ -109,6 +113,9 @@ impl<'a> Evaluator<'a> {
             };
             let row = Row {
                 share: i,
+                cell: cells
+                    .binary_search(&(k.region.clone(), k.year))
+                    .map_err(|_| Error::Check("region-year missing from the sums".into()))?,
                 rule_item: base
                     .rules
                     .item_for(&k.item)
@@ -155,6 +162,7 @@ impl<'a> Evaluator<'a> {
             by_item,
             projected_rows,
             sums,
+            cells,
             projected_years,
             subsidies: load(&sc.subsidies, tables::load_subsidies)?,
             rebates: load(&sc.rebates, tables::load_amounts)?,
@@ -176,7 +184,7 @@ impl<'a> Evaluator<'a> {
             .get(self.base.scenario.overrides.len()..)
             .unwrap_or_default();
         let growth_changed = sc.projection != self.base.scenario.projection;
-        let mut touched: BTreeSet<usize> = BTreeSet::new();
+        let mut touched: Vec<usize> = Vec::new();
         for ov in extra {
             let ym = ov.from.index();
             touched.extend(
@@ -190,7 +198,9 @@ impl<'a> Evaluator<'a> {
         if growth_changed {
             touched.extend(&self.projected_rows);
         }
-        let mut sums = self.sums.clone();
+        touched.sort_unstable();
+        touched.dedup();
+        let mut delta = vec![Parts::default(); self.cells.len()];
         for &r in &touched {
             let row = &self.rows[r];
             let old = self.base.shares[row.share].parts;
@@ -232,9 +242,14 @@ impl<'a> Evaluator<'a> {
                     point.index
                 )));
             }
-            let key = &self.base.shares[row.share].key;
-            if let Some(s) = sums.get_mut(&(key.region.clone(), key.year)) {
-                *s += new - old;
+            delta[row.cell] += new - old;
+        }
+        let mut sums = self.sums.clone();
+        for (cell, d) in self.cells.iter().zip(&delta) {
+            if *d != Parts::default() {
+                if let Some(s) = sums.get_mut(cell) {
+                    *s += *d;
+                }
             }
         }
         let baselines = compute_baselines(&BaselineInputs {
