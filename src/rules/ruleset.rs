@@ -74,7 +74,8 @@ pub struct RuleSet {
     /// Rulebook name.
     pub name: String,
     items: BTreeMap<String, ItemRules>,
-    prefecture_rules: BTreeMap<(String, String), Vec<PrefectureRule>>,
+    /// prefecture → item prefix → rules in order.
+    prefecture_rules: BTreeMap<String, BTreeMap<String, Vec<PrefectureRule>>>,
 }
 
 fn in_range(from: YearMonth, until: Option<YearMonth>, ym: YearMonth) -> bool {
@@ -130,7 +131,8 @@ impl RuleSet {
                 ));
             }
         }
-        let mut prefecture_rules: BTreeMap<(String, String), Vec<PrefectureRule>> = BTreeMap::new();
+        let mut prefecture_rules: BTreeMap<String, BTreeMap<String, Vec<PrefectureRule>>> =
+            BTreeMap::new();
         for (i, p) in raw.prefecture_rule.into_iter().enumerate() {
             let key = format!("prefecture_rule[{i}]");
             if p.prefecture.len() != 6 || !p.prefecture.bytes().all(|b| b.is_ascii_digit()) {
@@ -159,11 +161,16 @@ impl RuleSet {
                 source: p.source,
             };
             prefecture_rules
-                .entry((rule.prefecture.clone(), rule.item.clone()))
+                .entry(rule.prefecture.clone())
+                .or_default()
+                .entry(rule.item.clone())
                 .or_default()
                 .push(rule);
         }
-        for ((pref, item), rules) in &prefecture_rules {
+        for (pref, item, rules) in prefecture_rules
+            .iter()
+            .flat_map(|(p, m)| m.iter().map(move |(i, r)| (p, i, r)))
+        {
             check_sequence(rules.iter().map(|r| (r.from, r.until))).map_err(|(_, e)| {
                 (
                     format!("prefecture_rule (prefecture {pref}, item {item})"),
@@ -185,7 +192,10 @@ impl RuleSet {
 
     /// Every prefecture rule.
     pub fn prefecture_rules(&self) -> impl Iterator<Item = &PrefectureRule> {
-        self.prefecture_rules.values().flatten()
+        self.prefecture_rules
+            .values()
+            .flat_map(|m| m.values())
+            .flatten()
     }
 
     /// The item whose code is the longest prefix of `code` (a rule on 10101 covers 1010101).
@@ -211,10 +221,9 @@ impl RuleSet {
         code: &str,
         ym: YearMonth,
     ) -> Option<&PrefectureRule> {
+        let by_item = self.prefecture_rules.get(prefecture)?;
         (3..=code.len().min(9)).rev().find_map(|n| {
-            let rules = self
-                .prefecture_rules
-                .get(&(prefecture.to_string(), code[..n].to_string()))?;
+            let rules = by_item.get(&code[..n])?;
             rules.iter().rev().find(|r| in_range(r.from, r.until, ym))
         })
     }
