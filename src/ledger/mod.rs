@@ -1,9 +1,11 @@
 //! Ledger stage: revenue ledgers (收入台账) in CSV or Parquet → checked rows → monthly
-//! totals per region × item × budget level, or receipt-level frames for the exact split.
+//! totals per region × item × budget level and, for the exact split, the good receipts as
+//! compact (key, fen) records — all from one streamed pass ([`pass`]).
 
 pub mod check;
 pub mod columns;
 mod level;
+pub mod pass;
 pub mod read;
 pub mod totals;
 

@@ -96,9 +96,19 @@ pub fn hive_year(path: &Path) -> Option<String> {
     })
 }
 
-/// Opens one ledger file as a lazy frame whose ledger columns are all text, plus
-/// [`FILE_ID`] (`file_id`) and [`ROW`] (1-based data row).
-pub fn scan_file(path: &Path, file_id: u32, encoding: Encoding) -> Result<LazyFrame> {
+/// A ledger file opened, its columns checked: the raw lazy frame, its schema and the
+/// `fiscal_year=` partition it sits in (used when the file has no `fiscal_year` column).
+pub(crate) struct Opened {
+    /// The file as polars reads it.
+    pub lf: LazyFrame,
+    /// Its columns.
+    pub schema: SchemaRef,
+    /// The hive year, when the file has no `fiscal_year` column of its own.
+    pub hive_year: Option<String>,
+}
+
+/// Opens one ledger file and checks that it has the required columns.
+pub(crate) fn open_file(path: &Path, encoding: Encoding) -> Result<Opened> {
     let format = format_of(path).ok_or_else(|| Error::file(path, "not a .csv or .parquet file"))?;
     let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
     if meta.len() == 0 {
@@ -127,8 +137,8 @@ pub fn scan_file(path: &Path, file_id: u32, encoding: Encoding) -> Result<LazyFr
         .map_err(|e| Error::file(path, describe_polars(&e, format)))?;
     let names: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
     let mut required: Vec<&str> = REQUIRED.to_vec();
-    let hive = hive_year(path);
-    if hive.is_some() && !names.iter().any(|n| n == FISCAL_YEAR) {
+    let hive = hive_year(path).filter(|_| !names.iter().any(|n| n == FISCAL_YEAR));
+    if hive.is_some() {
         required.retain(|c| *c != FISCAL_YEAR);
     }
     let missing: Vec<&str> = required
@@ -153,15 +163,30 @@ pub fn scan_file(path: &Path, file_id: u32, encoding: Encoding) -> Result<LazyFr
         reason.push_str(&format!(" (columns found: {})", names.join(", ")));
         return Err(Error::file(path, reason));
     }
+    Ok(Opened {
+        lf,
+        schema,
+        hive_year: hive,
+    })
+}
+
+/// Opens one ledger file as a lazy frame whose ledger columns are all text, plus
+/// [`FILE_ID`] (`file_id`) and [`ROW`] (1-based data row).
+pub fn scan_file(path: &Path, file_id: u32, encoding: Encoding) -> Result<LazyFrame> {
+    let Opened {
+        lf,
+        schema,
+        hive_year,
+    } = open_file(path, encoding)?;
     let text = |name: &str| col(name).cast(DataType::String).alias(name);
     let mut exprs: Vec<Expr> = REQUIRED
         .iter()
-        .map(|&c| match (&hive, names.iter().any(|n| n == c)) {
-            (Some(y), false) if c == FISCAL_YEAR => lit(y.clone()).alias(FISCAL_YEAR),
+        .map(|&c| match &hive_year {
+            Some(y) if c == FISCAL_YEAR => lit(y.clone()).alias(FISCAL_YEAR),
             _ => text(c),
         })
         .collect();
-    exprs.push(if names.iter().any(|n| n == VOUCHER_ID) {
+    exprs.push(if schema.contains(VOUCHER_ID) {
         text(VOUCHER_ID)
     } else {
         lit(NULL).cast(DataType::String).alias(VOUCHER_ID)
@@ -170,6 +195,68 @@ pub fn scan_file(path: &Path, file_id: u32, encoding: Encoding) -> Result<LazyFr
     Ok(lf
         .with_row_index(ROW, Some(1))
         .select(exprs.into_iter().chain([col(ROW)]).collect::<Vec<_>>()))
+}
+
+/// How the typed frame of [`typed_file`] carries `amount`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum AmountColumn {
+    /// `Decimal(p, 2)`: the physical integer is fen (Parquet's exact decimals).
+    Fen,
+    /// Text, validated and converted to fen exactly by the reader.
+    Text,
+}
+
+/// The same file as [`scan_file`] for the summing pass: `fiscal_year` and `month` cast to
+/// `Int32` exactly as the row checks cast them (null where they would be refused),
+/// `region_code`, `item_code`, `budget_level` (and `voucher_id` when the file has it) as
+/// text, and `amount` kept as `Decimal(p, 2)` when it is one (no text round trip), else as
+/// text. Integer columns are cast directly, not through text.
+pub(crate) fn typed_file(
+    path: &Path,
+    encoding: Encoding,
+) -> Result<(LazyFrame, AmountColumn, bool)> {
+    let Opened {
+        lf,
+        schema,
+        hive_year,
+    } = open_file(path, encoding)?;
+    let dtype = |c: &str| schema.get(c).cloned().unwrap_or(DataType::Null);
+    let int32 = |c: &str| {
+        let e = if dtype(c).is_integer() {
+            col(c)
+        } else {
+            col(c).cast(DataType::String)
+        };
+        e.cast(DataType::Int32).alias(c)
+    };
+    let text = |c: &str| {
+        if dtype(c) == DataType::String {
+            col(c)
+        } else {
+            col(c).cast(DataType::String).alias(c)
+        }
+    };
+    let year = match &hive_year {
+        Some(y) => lit(y.clone()).cast(DataType::Int32).alias(FISCAL_YEAR),
+        None => int32(FISCAL_YEAR),
+    };
+    let (amount, kind) = match dtype(AMOUNT) {
+        DataType::Decimal(_, 2) => (col(AMOUNT), AmountColumn::Fen),
+        _ => (text(AMOUNT), AmountColumn::Text),
+    };
+    let mut exprs = vec![
+        year,
+        int32(MONTH),
+        text(REGION_CODE),
+        text(ITEM_CODE),
+        text(BUDGET_LEVEL),
+        amount,
+    ];
+    let vouchers = schema.contains(VOUCHER_ID);
+    if vouchers {
+        exprs.push(text(VOUCHER_ID));
+    }
+    Ok((lf.select(exprs), kind, vouchers))
 }
 
 fn read_gbk(path: &Path) -> PolarsResult<DataFrame> {

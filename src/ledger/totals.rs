@@ -6,17 +6,16 @@
 
 use super::check::with_row_checks;
 use super::columns::*;
+use super::pass::{duplicate_vouchers, sum_ledger, ReceiptStore};
 use super::read::{resolve_sources, scan_file, Encoding};
 use super::BudgetLevel;
 use crate::error::{Error, Result};
 use crate::period::YearMonth;
 use crate::regions::RegionTable;
 use crate::rules::RuleSet;
-use crate::split::frame::col::AMOUNT_FEN;
 use crate::split::{route, RouteProblem};
 use polars::prelude::*;
-use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::PathBuf;
 
 /// One input file, for the manifest.
@@ -151,8 +150,9 @@ impl Rejects {
     }
 }
 
-/// A ledger opened and summed once: its files, its checked rows (lazily) and the monthly
-/// totals of its good rows.
+/// A ledger opened and summed once: its files, its checked rows (lazily), the monthly
+/// totals of its good rows and, for the receipt-level split, its good receipts as compact
+/// (key, fen) records (see [`super::pass`]).
 pub struct LedgerScan {
     /// Input files with digests and row counts.
     pub files: Vec<InputFile>,
@@ -160,19 +160,18 @@ pub struct LedgerScan {
     pub totals: Vec<MonthlyTotal>,
     /// Rows with a row problem.
     pub row_problem_count: u64,
+    /// Seconds the pass took, by stage.
+    pub timings: Vec<(String, f64)>,
     checked: LazyFrame,
     has_vouchers: bool,
-}
-
-fn sha256_file(path: &std::path::Path) -> Result<String> {
-    let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let mut hasher = Sha256::new();
-    std::io::copy(&mut file, &mut hasher).map_err(|e| Error::io(path, e))?;
-    Ok(hex::encode(hasher.finalize()))
+    voucher_candidates: HashSet<u64>,
+    store: ReceiptStore,
+    paths: Vec<PathBuf>,
+    encoding: Encoding,
 }
 
 impl LedgerScan {
-    /// Opens every ledger file and makes the one summing pass.
+    /// Opens every ledger file and makes the one summing pass (streamed, in bounded memory).
     pub fn open(inputs: &[PathBuf], encoding: Encoding) -> Result<LedgerScan> {
         let paths = resolve_sources(inputs)?;
         let frames = paths
@@ -189,79 +188,22 @@ impl LedgerScan {
             },
         )?;
         let checked = with_row_checks(all);
-        let grouped = checked
-            .clone()
-            .group_by([
-                col(FILE_ID),
-                col(FISCAL_YEAR),
-                col(MONTH),
-                col(REGION_CODE),
-                col(ITEM_CODE),
-                col(BUDGET_LEVEL),
-                col(PROBLEM),
-            ])
-            .agg([
-                col(AMOUNT_FEN).sum().alias(AMOUNT_FEN),
-                len().cast(DataType::UInt64).alias(RECEIPTS),
-                col(VOUCHER_ID).is_not_null().any(true).alias(VOUCHER_ID),
-            ])
-            .collect()
-            .map_err(|e| read_error(&paths, e))?;
-        let mut rows_per_file = vec![0u64; paths.len()];
-        let mut totals: BTreeMap<ShareKey, (i64, u64)> = BTreeMap::new();
-        let mut row_problem_count = 0;
-        let mut has_vouchers = false;
-        let c = |n: &str| {
-            grouped
-                .column(n)
-                .map(|c| c.as_materialized_series().clone())
-        };
-        let (file, year, month) = (c(FILE_ID)?, c(FISCAL_YEAR)?, c(MONTH)?);
-        let (region, item, level, problem) = (
-            c(REGION_CODE)?,
-            c(ITEM_CODE)?,
-            c(BUDGET_LEVEL)?,
-            c(PROBLEM)?,
-        );
-        let (amount, receipts, vouchers) = (c(AMOUNT_FEN)?, c(RECEIPTS)?, c(VOUCHER_ID)?);
-        let (file, year, month) = (file.u32()?, year.i32()?, month.i32()?);
-        let (region, item, level, problem) =
-            (region.str()?, item.str()?, level.str()?, problem.str()?);
-        let (amount, receipts, vouchers) = (amount.i64()?, receipts.u64()?, vouchers.bool()?);
-        for i in 0..grouped.height() {
-            let n = receipts.get(i).unwrap_or(0);
-            rows_per_file[file.get(i).unwrap_or(0) as usize] += n;
-            has_vouchers |= vouchers.get(i).unwrap_or(false);
-            if problem.get(i).is_some() {
-                row_problem_count += n;
-                continue;
-            }
-            let key = ShareKey {
-                year: year.get(i).unwrap_or_default(),
-                month: month.get(i).unwrap_or_default() as u32,
-                region: region.get(i).unwrap_or_default().to_string(),
-                item: item.get(i).unwrap_or_default().to_string(),
-                level: BudgetLevel::parse(level.get(i).unwrap_or_default())
-                    .ok_or_else(|| Error::Check("checked level did not parse".into()))?,
-            };
-            let e = totals.entry(key).or_default();
-            e.0 += amount.get(i).unwrap_or(0);
-            e.1 += n;
-        }
+        let pass = sum_ledger(&paths, encoding)?;
         let mut files = Vec::new();
-        for (path, rows) in paths.iter().zip(rows_per_file) {
+        for ((path, rows), sha256) in paths.iter().zip(pass.rows_per_file).zip(pass.sha256) {
             if rows == 0 {
                 return Err(Error::file(path, "empty file (a header but no rows)"));
             }
             files.push(InputFile {
                 path: path.clone(),
-                sha256: sha256_file(path)?,
+                sha256,
                 rows,
             });
         }
-        let totals = totals
+        let totals = pass
+            .totals
             .into_iter()
-            .map(|(key, (amount, receipts))| MonthlyTotal {
+            .map(|(key, amount, receipts)| MonthlyTotal {
                 key,
                 amount,
                 receipts,
@@ -270,10 +212,20 @@ impl LedgerScan {
         Ok(LedgerScan {
             files,
             totals,
-            row_problem_count,
+            row_problem_count: pass.row_problems,
+            timings: pass.timings,
             checked,
-            has_vouchers,
+            has_vouchers: pass.has_vouchers,
+            voucher_candidates: pass.voucher_candidates,
+            store: pass.store,
+            paths,
+            encoding,
         })
+    }
+
+    /// The good receipts (rows without a row problem) as (index in [`Self::totals`], fen).
+    pub fn receipts(&self) -> &ReceiptStore {
+        &self.store
     }
 
     /// The checked rows (typed keys, `amount_fen`, `problem`) as a lazy frame.
@@ -311,52 +263,64 @@ impl LedgerScan {
         let mut select = vec![col(FILE_ID), col(ROW), col(PROBLEM)];
         select.extend(fields());
         if self.row_problem_count > 0 {
-            let df = self
-                .checked
-                .clone()
-                .filter(col(PROBLEM).is_not_null())
-                .select(select.clone())
-                .collect()?;
+            let df = collect(
+                self.checked
+                    .clone()
+                    .filter(col(PROBLEM).is_not_null())
+                    .select(select.clone()),
+            )?;
             rows.extend(self.rows_of(&df, None)?);
         }
         if !bad_keys.is_empty() {
             let keys = keys_frame(bad_keys.iter().map(|(k, p)| (k, p.reason())))?;
-            let df = self
-                .checked
-                .clone()
-                .filter(col(PROBLEM).is_null())
-                .drop(cols([PROBLEM]))
-                .join(
-                    keys.lazy(),
-                    KEYS.map(col),
-                    KEYS.map(col),
-                    JoinArgs::new(JoinType::Inner),
-                )
-                .select(select.clone())
-                .collect()?;
+            let df = collect(
+                self.checked
+                    .clone()
+                    .filter(col(PROBLEM).is_null())
+                    .drop(cols([PROBLEM]))
+                    .join(
+                        keys.lazy(),
+                        KEYS.map(col),
+                        KEYS.map(col),
+                        JoinArgs::new(JoinType::Inner),
+                    )
+                    .select(select.clone()),
+            )?;
             rows.extend(self.rows_of(&df, None)?);
         }
-        if self.has_vouchers {
-            let dups = self
-                .checked
-                .clone()
-                .filter(col(PROBLEM).is_null().and(col(VOUCHER_ID).is_not_null()))
-                .filter(len().over([col(FISCAL_YEAR), col(VOUCHER_ID)])?.gt(lit(1)))
-                .with_column(
-                    concat_str(
-                        [
-                            lit("duplicate voucher_id `"),
-                            col(VOUCHER_ID),
-                            lit("` within the fiscal year"),
-                        ],
-                        "",
-                        false,
+        // Only when two voucher hashes met in the pass: confirm exactly, list those rows.
+        let dups = duplicate_vouchers(&self.paths, self.encoding, &self.voucher_candidates)?;
+        if !dups.is_empty() {
+            let (years, ids): (Vec<i32>, Vec<String>) = dups.into_iter().unzip();
+            let dups = DataFrame::new_infer_height(vec![
+                Column::new(FISCAL_YEAR.into(), years),
+                Column::new(VOUCHER_ID.into(), ids),
+            ])?;
+            let df = collect(
+                self.checked
+                    .clone()
+                    .filter(col(PROBLEM).is_null().and(col(VOUCHER_ID).is_not_null()))
+                    .join(
+                        dups.lazy(),
+                        [col(FISCAL_YEAR), col(VOUCHER_ID)],
+                        [col(FISCAL_YEAR), col(VOUCHER_ID)],
+                        JoinArgs::new(JoinType::Semi),
                     )
-                    .alias(PROBLEM),
-                )
-                .select(select)
-                .collect()?;
-            rows.extend(self.rows_of(&dups, None)?);
+                    .with_column(
+                        concat_str(
+                            [
+                                lit("duplicate voucher_id `"),
+                                col(VOUCHER_ID),
+                                lit("` within the fiscal year"),
+                            ],
+                            "",
+                            false,
+                        )
+                        .alias(PROBLEM),
+                    )
+                    .select(select),
+            )?;
+            rows.extend(self.rows_of(&df, None)?);
         }
         rows.sort();
         Ok(Rejects { rows })
@@ -430,17 +394,8 @@ pub fn keys_frame<'a>(keys: impl Iterator<Item = (&'a ShareKey, &'a str)>) -> Re
     ])?)
 }
 
-fn read_error(paths: &[PathBuf], e: PolarsError) -> Error {
-    let msg = e.to_string();
-    let file = paths.iter().find(|p| msg.contains(&*p.to_string_lossy()));
-    let reason = if msg.contains("utf-8") || msg.contains("utf8") {
-        "invalid UTF-8 sequence (the file may be GBK-encoded: try --encoding gbk)".to_string()
-    } else {
-        format!("cannot read the ledger: {msg}")
-    };
-    match (file, paths) {
-        (Some(f), _) => Error::file(f, reason),
-        (None, [only]) => Error::file(only, reason),
-        _ => Error::Input(format!("ledger ({} files): {reason}", paths.len())),
-    }
+/// Collects a (filtered) view of the ledger with the streaming engine: memory bounded by
+/// what is kept, not by the ledger.
+fn collect(lf: LazyFrame) -> Result<DataFrame> {
+    Ok(lf.collect_with_engine(Engine::Streaming)?.unwrap_single())
 }

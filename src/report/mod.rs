@@ -55,9 +55,16 @@ pub fn write_output(
 ) -> Result<PathBuf> {
     let staging = output::Staging::new(out, opts.force)?;
     extra(staging.dir())?;
-    for t in tables {
-        t.write_parquet(staging.dir())?;
-        t.write_csv(staging.dir(), opts.csv_bom)?;
+    // Each table to its two files, all at once: they are independent, and the receipt-level
+    // item_shares is large enough for its CSV and Parquet to take a noticeable time.
+    {
+        use rayon::prelude::*;
+        let dir = staging.dir();
+        tables.par_iter().try_for_each(|t| {
+            let (parquet, csv) =
+                rayon::join(|| t.write_parquet(dir), || t.write_csv(dir, opts.csv_bom));
+            parquet.and(csv)
+        })?;
     }
     let path = staging.dir().join("manifest.json");
     let text = serde_json::to_string_pretty(manifest).map_err(|e| Error::Input(e.to_string()))?;

@@ -76,7 +76,7 @@ impl Clock {
 
 /// Runs `sc` on the opened ledger `scan`.
 pub fn run_scenario(sc: &Scenario, scan: &LedgerScan, opts: RunOptions) -> Result<ScenarioResult> {
-    let mut clock = Clock(Instant::now(), Vec::new());
+    let mut clock = Clock(Instant::now(), scan.timings.clone());
     let regions = sc.regions()?;
     let rules = sc.rules()?;
     let bad_keys = scan.key_problems(&regions, &rules);
@@ -103,9 +103,7 @@ pub fn run_scenario(sc: &Scenario, scan: &LedgerScan, opts: RunOptions) -> Resul
     });
     let mut shares = match opts.granularity {
         Granularity::Monthly => split_monthly(totals.iter(), &regions, &rules, false)?,
-        Granularity::Receipt => {
-            split_receipts(scan, totals.iter(), &regions, &rules, excluded.as_ref())?
-        }
+        Granularity::Receipt => split_receipts(scan, totals.iter(), &regions, &rules, &excluded)?,
     };
     clock.lap("split");
     let last = totals
@@ -186,12 +184,12 @@ pub fn run_scenario(sc: &Scenario, scan: &LedgerScan, opts: RunOptions) -> Resul
 }
 
 /// Monthly totals without bad keys and without rows rejected one by one (duplicate
-/// vouchers), plus those rows as (file, row) for the receipt split to leave out.
+/// vouchers), plus those rows as (key, fen) for the receipt split to leave out.
 fn good_totals(
     scan: &LedgerScan,
     bad_keys: &BTreeMap<ShareKey, crate::split::RouteProblem>,
     rejects: &Rejects,
-) -> (Vec<MonthlyTotal>, Option<Vec<(std::path::PathBuf, u64)>>) {
+) -> (Vec<MonthlyTotal>, Vec<(ShareKey, i64)>) {
     let bad: BTreeSet<ShareKey> = bad_keys.keys().cloned().collect();
     let mut totals: Vec<MonthlyTotal> = scan.good_totals(&bad).cloned().collect();
     let dups: Vec<_> = rejects
@@ -200,9 +198,10 @@ fn good_totals(
         .filter(|r| r.reason.starts_with("duplicate voucher_id"))
         .collect();
     if dups.is_empty() {
-        return (totals, None);
+        return (totals, Vec::new());
     }
     let mut minus: BTreeMap<ShareKey, (i64, u64)> = BTreeMap::new();
+    let mut excluded = Vec::new();
     for r in &dups {
         let f = &r.fields;
         let (Ok(year), Ok(month), Some(level), Ok(amount)) = (
@@ -213,15 +212,15 @@ fn good_totals(
         ) else {
             continue;
         };
-        let e = minus
-            .entry(ShareKey {
-                year,
-                month,
-                region: f[2].clone(),
-                item: f[3].clone(),
-                level,
-            })
-            .or_default();
+        let key = ShareKey {
+            year,
+            month,
+            region: f[2].clone(),
+            item: f[3].clone(),
+            level,
+        };
+        excluded.push((key.clone(), amount));
+        let e = minus.entry(key).or_default();
         e.0 += amount;
         e.1 += 1;
     }
@@ -232,8 +231,5 @@ fn good_totals(
         }
     }
     totals.retain(|t| t.receipts > 0);
-    (
-        totals,
-        Some(dups.iter().map(|r| (r.file.clone(), r.row)).collect()),
-    )
+    (totals, excluded)
 }

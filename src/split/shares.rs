@@ -1,17 +1,15 @@
 //! Item shares (分成明细): the split summed per year × month × region × item × budget level.
 //! Two ways to get them: [`split_monthly`] splits each monthly total as one receipt (plain
-//! Rust, for what-if work); [`split_receipts`] splits every ledger row with the polars
-//! cascade and sums (what the treasury does). Both prove conservation per key.
+//! Rust, for what-if work); [`split_receipts`] splits every ledger row and sums (what the
+//! treasury does). Both use [`Cascade::split`] and prove conservation per key.
 
-use super::frame::{col as c, conservation_breach, with_split};
 use super::{route, Cascade, Parts};
 use crate::error::{Error, Result};
-use crate::ledger::columns::*;
-use crate::ledger::totals::{keys_frame, LedgerScan, MonthlyTotal, ShareKey};
+use crate::ledger::pass::Chunk;
+use crate::ledger::totals::{LedgerScan, MonthlyTotal, ShareKey};
 use crate::regions::RegionTable;
 use crate::rules::RuleSet;
-use polars::prelude::*;
-use std::collections::BTreeMap;
+use rayon::prelude::*;
 
 /// How finely receipts are split (spec "Granularity").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
@@ -77,140 +75,111 @@ pub fn split_monthly<'a>(
         .collect()
 }
 
-/// Splits every receipt of the ledger (rows without problems, keys in `totals`) with the
-/// polars cascade, sums per key, and checks each key against its monthly total.
+/// Splits every good receipt of the ledger (rows without problems, keys in `totals`) with
+/// [`Cascade::split`], sums per key, and checks each key against its monthly total.
+/// The receipts come from the scan's compact store (no second read of the ledger), in
+/// parallel chunks; `excluded` are receipts set aside one by one (duplicate vouchers under
+/// `--quarantine`), by key and fen, and are taken out of their key's sums.
 pub fn split_receipts<'a>(
     scan: &LedgerScan,
     totals: impl Iterator<Item = &'a MonthlyTotal>,
     regions: &RegionTable,
     rules: &RuleSet,
-    excluded: Option<&Vec<(std::path::PathBuf, u64)>>,
+    excluded: &[(ShareKey, i64)],
 ) -> Result<Vec<ShareRow>> {
-    let mut expected: BTreeMap<ShareKey, (i64, u64)> = BTreeMap::new();
-    let mut rates: [Vec<i64>; 4] = Default::default();
+    let keys = &scan.totals;
+    let index = |k: &ShareKey| {
+        keys.binary_search_by(|t| t.key.cmp(k))
+            .map_err(|_| Error::Check(format!("key {k:?} is not a key of the ledger")))
+    };
+    let mut cascades: Vec<Option<Cascade>> = vec![None; keys.len()];
+    let mut expected: Vec<Option<(i64, u64)>> = vec![None; keys.len()];
+    // `totals` is a sorted subset of the scan's keys: walk both, search only when unsorted.
+    let mut next = 0;
     for t in totals {
-        let cas = cascade_of(regions, rules, &t.key)?;
-        for (v, r) in rates.iter_mut().zip([
-            cas.central,
-            cas.province,
-            cas.prefecture,
-            cas.prefecture_if_managed,
-        ]) {
-            v.push(r.ppm() as i64);
+        let i = match keys.get(next) {
+            Some(k) if k.key == t.key => next,
+            _ => index(&t.key)?,
+        };
+        next = i + 1;
+        cascades[i] = Some(cascade_of(regions, rules, &t.key)?);
+        expected[i] = Some((t.amount, t.receipts));
+    }
+    let store = scan.receipts();
+    // Runs of chunks, each within one part of the store (a worker's receipts), about one
+    // run per thread. A run sums into accumulators indexed by the part's own key ids —
+    // dense, in the order the keys were met (so mostly month by month) — and only then
+    // into the scan's keys.
+    let threads = rayon::current_num_threads().max(1);
+    let per_part = threads.div_ceil(store.part_count().max(1)).max(1);
+    let mut runs: Vec<(usize, Vec<Chunk>)> = Vec::new();
+    for part in 0..store.part_count() {
+        let chunks = store.chunks_of(part);
+        for run in chunks.chunks(chunks.len().div_ceil(per_part).max(1)) {
+            runs.push((part, run.to_vec()));
         }
-        expected.insert(t.key.clone(), (t.amount, t.receipts));
     }
-    let mut rate_df = keys_frame(expected.keys().map(|k| (k, "")))?.drop(PROBLEM)?;
-    for (name, v) in [
-        c::RATE_CENTRAL,
-        c::RATE_PROVINCE,
-        c::RATE_PREFECTURE,
-        c::RATE_PREFECTURE_OLD,
-    ]
-    .iter()
-    .zip(rates)
-    {
-        rate_df.with_column(Column::new((*name).into(), v))?;
-    }
-    let mut rows_in = scan.checked().filter(col(PROBLEM).is_null());
-    if let Some(ex) = excluded {
-        let ids: Vec<u32> = ex
-            .iter()
-            .filter_map(|(f, _)| {
-                scan.files
-                    .iter()
-                    .position(|x| &x.path == f)
-                    .map(|i| i as u32)
-            })
-            .collect();
-        let rows: Vec<u64> = ex.iter().map(|(_, r)| *r).collect();
-        let df = DataFrame::new_infer_height(vec![
-            Column::new(FILE_ID.into(), ids),
-            Column::new(ROW.into(), rows),
-        ])?;
-        rows_in = rows_in.with_column(col(ROW).cast(DataType::UInt64)).join(
-            df.lazy(),
-            [col(FILE_ID), col(ROW)],
-            [col(FILE_ID), col(ROW)],
-            JoinArgs::new(JoinType::Anti),
-        );
-    }
-    let joined = rows_in
-        .select(
-            KEYS.map(col)
-                .into_iter()
-                .chain([col(c::AMOUNT_FEN)])
-                .collect::<Vec<_>>(),
-        )
-        .join(
-            rate_df.lazy(),
-            KEYS.map(col),
-            KEYS.map(col),
-            JoinArgs::new(JoinType::Inner),
-        );
-    let mut aggs: Vec<Expr> = c::PARTS.iter().map(|p| col(*p).sum().alias(*p)).collect();
-    aggs.push(len().cast(DataType::UInt64).alias(RECEIPTS));
-    aggs.push(col("__breach").sum().alias("__breach"));
-    let df = with_split(joined)
-        .with_column(conservation_breach().alias("__breach"))
-        .group_by(KEYS.map(col))
-        .agg(aggs)
-        .collect()?;
-    let s = |n: &str| df.column(n).map(|c| c.as_materialized_series().clone());
-    let (year, month, region, item, level) = (
-        s(FISCAL_YEAR)?,
-        s(MONTH)?,
-        s(REGION_CODE)?,
-        s(ITEM_CODE)?,
-        s(BUDGET_LEVEL)?,
-    );
-    let (year, month, region, item, level) = (
-        year.i32()?,
-        month.i32()?,
-        region.str()?,
-        item.str()?,
-        level.str()?,
-    );
-    let parts: Vec<Series> = c::PARTS.iter().map(|p| s(p)).collect::<PolarsResult<_>>()?;
-    let parts: Vec<&Int64Chunked> = parts.iter().map(|p| p.i64()).collect::<PolarsResult<_>>()?;
-    let receipts = s(RECEIPTS)?;
-    let receipts = receipts.u64()?;
-    let breach = s("__breach")?.cast(&DataType::UInt64)?;
-    let breaches: u64 = breach.u64()?.sum().unwrap_or(0);
+    let sums = runs
+        .par_iter()
+        .map(|(part, run)| -> Result<KeySums> {
+            let to_total = store.to_total(*part);
+            let local_cascade: Vec<Option<Cascade>> =
+                to_total.iter().map(|&i| cascades[i as usize]).collect();
+            let mut local = vec![(Parts::default(), 0u64); to_total.len()];
+            let mut breaches = 0u64;
+            let mut buf = Vec::new();
+            for &chunk in run {
+                store.for_each(chunk, &mut buf, |k, fen| {
+                    if let Some(c) = &local_cascade[k] {
+                        let p = c.split(fen);
+                        breaches += u64::from(breach(&p));
+                        let slot = &mut local[k];
+                        slot.0 += p;
+                        slot.1 += 1;
+                    }
+                })?;
+            }
+            let mut acc = KeySums::new(keys.len());
+            acc.breaches = breaches;
+            for (k, (p, n)) in local.into_iter().enumerate() {
+                if n > 0 {
+                    let i = to_total[k] as usize;
+                    acc.parts[i] += p;
+                    acc.receipts[i] += n;
+                }
+            }
+            Ok(acc)
+        })
+        .try_reduce(|| KeySums::new(keys.len()), |a, b| Ok(a.merge(b)))?;
+    let KeySums {
+        mut parts,
+        mut receipts,
+        breaches,
+    } = sums;
     if breaches > 0 {
         return Err(Error::Check(format!(
             "{breaches} receipt(s) split into parts that do not add up to the receipt"
         )));
     }
-    let mut rows = Vec::with_capacity(df.height());
-    for i in 0..df.height() {
-        let key = ShareKey {
-            year: year.get(i).unwrap_or_default(),
-            month: month.get(i).unwrap_or_default() as u32,
-            region: region.get(i).unwrap_or_default().to_string(),
-            item: item.get(i).unwrap_or_default().to_string(),
-            level: crate::ledger::BudgetLevel::parse(level.get(i).unwrap_or_default())
-                .ok_or_else(|| Error::Check("level did not parse".into()))?,
-        };
-        let p = |j: usize| parts[j].get(i).unwrap_or(0);
-        let parts = Parts {
-            collected: p(0),
-            to_central: p(1),
-            to_province: p(2),
-            to_prefecture: p(3),
-            retained: p(4),
-            prefecture_if_managed: p(5),
-        };
-        rows.push(ShareRow {
-            key,
-            parts,
-            receipts: receipts.get(i).unwrap_or(0),
-            projected: false,
-        });
+    for (k, fen) in excluded {
+        let i = index(k)?;
+        if let Some(c) = &cascades[i] {
+            parts[i] = parts[i] - c.split(*fen);
+            receipts[i] -= 1;
+        }
     }
-    rows.sort_by(|a, b| a.key.cmp(&b.key));
-    for r in &rows {
-        match expected.remove(&r.key) {
+    let mut rows = Vec::new();
+    for (i, t) in keys.iter().enumerate() {
+        if cascades[i].is_none() || receipts[i] == 0 {
+            continue;
+        }
+        let r = ShareRow {
+            key: t.key.clone(),
+            parts: parts[i],
+            receipts: receipts[i],
+            projected: false,
+        };
+        match expected[i].take() {
             Some((amount, n))
                 if amount == r.parts.collected && n == r.receipts && r.parts.conserves() => {}
             other => {
@@ -220,11 +189,57 @@ pub fn split_receipts<'a>(
                 )))
             }
         }
+        rows.push(r);
     }
-    if let Some((k, v)) = expected.into_iter().next() {
+    if let Some((i, v)) = expected
+        .iter()
+        .enumerate()
+        .find_map(|(i, e)| e.map(|v| (i, v)))
+    {
         return Err(Error::Check(format!(
-            "ledger key {k:?} ({v:?}) lost in the split"
+            "ledger key {:?} ({v:?}) lost in the split",
+            keys[i].key
         )));
     }
     Ok(rows)
+}
+
+/// Per-key sums of split receipts (one per parallel chunk, then merged).
+struct KeySums {
+    parts: Vec<Parts>,
+    receipts: Vec<u64>,
+    breaches: u64,
+}
+
+impl KeySums {
+    fn new(n: usize) -> KeySums {
+        KeySums {
+            parts: vec![Parts::default(); n],
+            receipts: vec![0; n],
+            breaches: 0,
+        }
+    }
+
+    fn merge(mut self, o: KeySums) -> KeySums {
+        for (a, b) in self.parts.iter_mut().zip(o.parts) {
+            *a += b;
+        }
+        for (a, b) in self.receipts.iter_mut().zip(o.receipts) {
+            *a += b;
+        }
+        self.breaches += o.breaches;
+        self
+    }
+}
+
+/// A receipt whose parts do not add up to it, or a part of the opposite sign of the
+/// receipt or larger than it (which rounding must never produce).
+fn breach(p: &Parts) -> bool {
+    let a = p.collected;
+    let bad = |x: i64| (x < 0 && a > 0) || (x > 0 && a < 0) || x.unsigned_abs() > a.unsigned_abs();
+    !p.conserves()
+        || bad(p.to_central)
+        || bad(p.to_province)
+        || bad(p.to_prefecture)
+        || bad(p.retained)
 }
