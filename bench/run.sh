@@ -53,7 +53,7 @@ synth() { # rows dir [--csv]
         touch "$dir/.complete"
     fi
 }
-if [ "$N" = "$CSV_ROWS" ]; then
+if [ "$N" = "$CSV_ROWS" ] || [ -f "$DATA/receipts-$N-csv/.complete" ]; then
     LEDGER=$DATA/receipts-$N-csv
     synth "$N" "$LEDGER" --csv
 else

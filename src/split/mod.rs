@@ -1,7 +1,8 @@
 //! Split stage: every receipt divided to the fen between central, province, prefecture and
 //! the collecting region. [`route`] picks the rates, [`Cascade::split`] does the arithmetic
-//! for one amount, and [`frame`] builds the same arithmetic as polars expressions for
-//! receipt-level ledgers.
+//! for one amount (for every receipt of a receipt-level ledger, from the scan's receipt
+//! store, and for monthly totals), and [`frame`] builds the same arithmetic as polars
+//! expressions, for frames that carry rate columns.
 
 mod cascade;
 pub mod frame;
