@@ -1,8 +1,10 @@
 //! Sweeps: the fast evaluation of a grid point (re-splitting only what the point changes)
-//! equals a full run of the same scenario, to the fen, for every kind of axis; and the
-//! grid is the product of the axes.
+//! equals a full run of the same scenario, to the fen, for every kind of axis; the summary
+//! computed from flat sums equals the comparison of the full statements; and the grid is
+//! the product of the axes.
 
 use fencheng::ledger::{Encoding, LedgerScan};
+use fencheng::scenario::compare::compare;
 use fencheng::scenario::run::{run_scenario, RunOptions};
 use fencheng::scenario::sweep::{Evaluator, SweepPlan};
 use fencheng::split::Granularity;
@@ -20,7 +22,14 @@ fn fast_points_equal_full_runs_for_every_axis_kind() {
     };
     let base = run_scenario(&plan.scenario, &scan, opts).unwrap();
     let reference = run_scenario(&plan.against, &scan, opts).unwrap();
-    let ev = Evaluator::new(&base, &reference).unwrap();
+    let ev = Evaluator::new(&base, &reference, &plan.axes).unwrap();
+    let ticks = std::sync::atomic::AtomicUsize::new(0);
+    let all = ev
+        .summarize_all(&points, &|| {
+            ticks.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        })
+        .unwrap();
+    assert_eq!(ticks.into_inner(), points.len());
     let mut differing_points = 0;
     for p in &points {
         let fast = ev.evaluate(p).unwrap();
@@ -31,6 +40,11 @@ fn fast_points_equal_full_runs_for_every_axis_kind() {
             p.index, p.values
         );
         assert_eq!(fast.province, full.province, "point {}", p.index);
+        let (_, full_summary) = compare(&reference, &full);
+        assert!(!full_summary.is_empty());
+        assert_eq!(fast.summary, full_summary, "point {}", p.index);
+        assert_eq!(ev.summarize(p).unwrap(), full_summary, "point {}", p.index);
+        assert_eq!(all[p.index], full_summary, "point {}", p.index);
         if fast.settlement != reference.settlement {
             differing_points += 1;
         }
@@ -41,4 +55,52 @@ fn fast_points_equal_full_runs_for_every_axis_kind() {
         "{differing_points} of {}",
         points.len()
     );
+}
+
+#[test]
+fn a_point_changing_what_the_axes_did_not_prepare_is_refused() {
+    let plan = SweepPlan::load(Path::new("tests/cases/mini/sweep.toml")).unwrap();
+    let points = plan.points().unwrap();
+    let scan = LedgerScan::open(&plan.scenario.ledgers, Encoding::Utf8).unwrap();
+    let opts = RunOptions {
+        granularity: Granularity::Monthly,
+        quarantine: false,
+    };
+    let base = run_scenario(&plan.scenario, &scan, opts).unwrap();
+    // prepared for the indexation axis only: the VAT overrides and growth were not
+    let only_rate: Vec<_> = plan
+        .axes
+        .iter()
+        .filter(|a| a.name == "rate")
+        .cloned()
+        .collect();
+    let ev = Evaluator::new(&base, &base, &only_rate).unwrap();
+    let err = ev.summarize(&points[0]).unwrap_err().to_string();
+    assert!(err.contains("not prepared"), "{err}");
+    let err = ev.summarize_all(&points, &|| {}).unwrap_err().to_string();
+    assert!(err.contains("sweep point 0"), "{err}");
+}
+
+#[test]
+fn henan_sweep_points_summarize_like_their_full_runs() {
+    // the worst case of the shipped sweeps: two override axes, no shared re-splits; the
+    // corners and one inner point, each against a full run of its own scenario
+    let plan = SweepPlan::load(Path::new("scenarios/sweep-vat-x-income-tax.toml")).unwrap();
+    let points = plan.points().unwrap();
+    assert_eq!(points.len(), 31 * 33);
+    let scan = LedgerScan::open(&plan.scenario.ledgers, Encoding::Utf8).unwrap();
+    let opts = RunOptions {
+        granularity: Granularity::Monthly,
+        quarantine: false,
+    };
+    let base = run_scenario(&plan.scenario, &scan, opts).unwrap();
+    let ev = Evaluator::new(&base, &base, &plan.axes).unwrap();
+    for i in [0, 500, points.len() - 1] {
+        let p = &points[i];
+        let full = run_scenario(&p.scenario, &scan, opts).unwrap();
+        let (_, expected) = compare(&base, &full);
+        assert_eq!(expected.len(), 12, "2019–2030");
+        assert!(expected.iter().any(|r| r.delta_province != 0));
+        assert_eq!(ev.summarize(p).unwrap(), expected, "point {i}");
+    }
 }

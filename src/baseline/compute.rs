@@ -5,7 +5,7 @@ use super::indexation::{prorate, step, Indexation, YearFacts};
 use crate::error::{Error, Result};
 use crate::money::round_div;
 use crate::period::YearMonth;
-use crate::regions::RegionTable;
+use crate::regions::{Region, RegionTable};
 use crate::split::Parts;
 use std::collections::BTreeMap;
 
@@ -63,6 +63,102 @@ pub struct BaselineRow {
     pub source: String,
 }
 
+/// How a county's transfer baseline (划转基数) was measured, before any due.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MeasuredBase {
+    /// Base years averaged (empty when the base comes from `bases.csv`).
+    pub base_years: Vec<i32>,
+    /// round(mean of the prefecture's old-rule part of shared receipts).
+    pub shared_base: i64,
+    /// round(mean of subsidies paid to the county) (补助基数).
+    pub subsidy_base: i64,
+    /// `ledger` (computed) or `bases.csv`.
+    pub source: &'static str,
+}
+
+impl MeasuredBase {
+    /// shared_base − subsidy_base (净划转基数).
+    pub fn net(&self) -> i64 {
+        self.shared_base - self.subsidy_base
+    }
+}
+
+/// Measures the base of `county`, switched at `switch`: from `bases.csv` when it holds
+/// from the switch year, else the mean over the base years (default: the year before the
+/// switch) of the prefecture's old-rule part (`part(year)`) less the subsidies
+/// (`subsidy(year)`). A base year without figures is an error naming the county.
+pub fn measure_base(
+    county: &Region,
+    switch: YearMonth,
+    part: impl Fn(i32) -> Option<Parts>,
+    subsidy: impl Fn(i32) -> i64,
+    fixed: Option<&FixedBase>,
+    base_years: Option<&[i32]>,
+) -> Result<MeasuredBase> {
+    if let Some(fb) = fixed.filter(|fb| fb.from_year == switch.year) {
+        return Ok(MeasuredBase {
+            base_years: vec![],
+            shared_base: fb.base,
+            subsidy_base: 0,
+            source: "bases.csv",
+        });
+    }
+    let years: Vec<i32> = base_years
+        .map(<[i32]>::to_vec)
+        .unwrap_or_else(|| vec![switch.year - 1]);
+    let mut s = 0i128;
+    let mut b = 0i128;
+    for &by in &years {
+        let p = part(by).ok_or_else(|| {
+            Error::Input(format!(
+                "county {} ({}): base year {by} is not in the ledgers (switch {switch})",
+                county.code, county.name
+            ))
+        })?;
+        s += p.prefecture_if_managed as i128;
+        b += subsidy(by) as i128;
+    }
+    let n = years.len().max(1) as i128;
+    Ok(MeasuredBase {
+        base_years: years,
+        shared_base: round_div(s, n) as i64,
+        subsidy_base: round_div(b, n) as i64,
+        source: "ledger",
+    })
+}
+
+/// The dues of a base from the switch year to `last`, in order, as `(year, due)`: the
+/// indexation's step year after year from the net base, the switch year prorated.
+pub fn dues(
+    ix: Indexation,
+    base: &MeasuredBase,
+    switch: YearMonth,
+    last: i32,
+    part: impl Fn(i32) -> Option<Parts>,
+    mut each: impl FnMut(i32, i64),
+) {
+    let (net_base, y0) = (base.net(), switch.year);
+    let mut due = net_base;
+    for y in y0..=last {
+        if y > y0 {
+            let facts = YearFacts {
+                local: part(y).map(|p| p.local()),
+                local_before: part(y - 1).map(|p| p.local()),
+                old_share: part(y).map(|p| p.prefecture_if_managed),
+            };
+            due = step(ix, net_base, base.shared_base, y0, y, due, facts);
+        }
+        each(
+            y,
+            if y == y0 {
+                prorate(due, switch.month)
+            } else {
+                due
+            },
+        );
+    }
+}
+
 /// Computes the baselines of every county with a prefecture that is province-direct by the
 /// last year reported.
 pub fn compute_baselines(inp: &BaselineInputs) -> Result<Vec<BaselineRow>> {
@@ -78,69 +174,31 @@ pub fn compute_baselines(inp: &BaselineInputs) -> Result<Vec<BaselineRow>> {
         if switch.year > last {
             continue;
         }
-        let y0 = switch.year;
-        let part = |y: i32| inp.county_years.get(&(county.code.clone(), y));
-        let (base_years, shared_base, subsidy_base, source) = match inp
-            .fixed_bases
-            .get(&county.code)
-        {
-            Some(fb) if fb.from_year == y0 => (vec![], fb.base, 0, "bases.csv"),
-            _ => {
-                let years: Vec<i32> = inp
-                    .base_years
-                    .map(<[i32]>::to_vec)
-                    .unwrap_or_else(|| vec![y0 - 1]);
-                let mut s = 0i128;
-                let mut b = 0i128;
-                for &by in &years {
-                    let p = part(by).ok_or_else(|| {
-                        Error::Input(format!(
-                            "county {} ({}): base year {by} is not in the ledgers (switch {switch})",
-                            county.code, county.name
-                        ))
-                    })?;
-                    s += p.prefecture_if_managed as i128;
-                    b += *inp.subsidies.get(&(county.code.clone(), by)).unwrap_or(&0) as i128;
-                }
-                let n = years.len().max(1) as i128;
-                (
-                    years,
-                    round_div(s, n) as i64,
-                    round_div(b, n) as i64,
-                    "ledger",
-                )
-            }
-        };
-        let net_base = shared_base - subsidy_base;
-        let mut due = net_base;
-        for y in y0..=last {
-            if y > y0 {
-                let facts = YearFacts {
-                    local: part(y).map(Parts::local),
-                    local_before: part(y - 1).map(Parts::local),
-                    old_share: part(y).map(|p| p.prefecture_if_managed),
-                };
-                due = step(inp.indexation, net_base, shared_base, y0, y, due, facts);
-            }
-            if inp.years.contains(&y) {
+        let part = |y: i32| inp.county_years.get(&(county.code.clone(), y)).copied();
+        let base = measure_base(
+            county,
+            switch,
+            part,
+            |y| *inp.subsidies.get(&(county.code.clone(), y)).unwrap_or(&0),
+            inp.fixed_bases.get(&county.code),
+            inp.base_years,
+        )?;
+        dues(inp.indexation, &base, switch, last, part, |year, due| {
+            if inp.years.contains(&year) {
                 rows.push(BaselineRow {
                     county: county.code.clone(),
-                    year: y,
+                    year,
                     direct_since: switch,
-                    base_years: base_years.clone(),
+                    base_years: base.base_years.clone(),
                     method: inp.indexation.method(),
-                    shared_base,
-                    subsidy_base,
-                    net_base,
-                    due: if y == y0 {
-                        prorate(due, switch.month)
-                    } else {
-                        due
-                    },
-                    source: source.to_string(),
+                    shared_base: base.shared_base,
+                    subsidy_base: base.subsidy_base,
+                    net_base: base.net(),
+                    due,
+                    source: base.source.to_string(),
                 });
             }
-        }
+        });
     }
     rows.sort_by(|a, b| (&a.county, a.year).cmp(&(&b.county, b.year)));
     Ok(rows)

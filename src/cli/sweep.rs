@@ -12,7 +12,6 @@ use fencheng::scenario::run::RunOptions;
 use fencheng::scenario::sweep::{Evaluator, Point, SweepPlan};
 use fencheng::{Error, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use rayon::prelude::*;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -155,16 +154,9 @@ pub fn sweep(a: SweepArgs) -> Result<()> {
     let (base, reference) = (&results[0], &results[if same { 0 } else { 1 }]);
     let prepared = start.elapsed().as_secs_f64();
     let eval_start = Instant::now();
-    let evaluator = Evaluator::new(base, reference)?;
+    let evaluator = Evaluator::new(base, reference, &plan.axes)?;
     let bar = progress(points.len(), a.quiet);
-    let summaries = points
-        .par_iter()
-        .map(|p| {
-            let r = evaluator.evaluate(p).map(|r| r.summary);
-            bar.inc(1);
-            r
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let summaries = evaluator.summarize_all(&points, &|| bar.inc(1))?;
     bar.finish_and_clear();
     let eval_secs = eval_start.elapsed().as_secs_f64();
     let all: Vec<SummaryRow> = summaries.iter().flatten().cloned().collect();

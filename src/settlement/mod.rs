@@ -5,4 +5,5 @@ pub mod checks;
 mod statement;
 
 pub use checks::{verify, verify_statements, CheckResult};
+pub(crate) use statement::input_amount;
 pub use statement::{region_years, settle, ProvinceRow, Regime, SettlementInputs, SettlementRow};

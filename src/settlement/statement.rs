@@ -120,7 +120,11 @@ pub fn region_years(shares: &[ShareRow]) -> (BTreeMap<(String, i32), Parts>, BTr
 /// A region's rebates or transfers in a year: the table's amount; in a projected year
 /// without one, the region's latest earlier amount, held flat (no growth is assumed for
 /// central transfers); an actual year without a row is 0.
-fn input_amount(table: &BTreeMap<(String, i32), i64>, key: &(String, i32), projected: bool) -> i64 {
+pub(crate) fn input_amount(
+    table: &BTreeMap<(String, i32), i64>,
+    key: &(String, i32),
+    projected: bool,
+) -> i64 {
     match table.get(key) {
         Some(v) => *v,
         None if projected => table
