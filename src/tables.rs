@@ -131,3 +131,43 @@ pub fn load_amounts(path: &Path, regions: &RegionTable) -> Result<AmountTable> {
     }
     Ok(out)
 }
+
+/// The optional tables a scenario names, loaded (absent ones empty): what the baselines
+/// and statements take beyond the split.
+#[derive(Clone, Debug, Default)]
+pub struct SettlementTables {
+    /// 市对县补助 per (county, year).
+    pub subsidies: AmountTable,
+    /// 返还性收入 per (region, year).
+    pub rebates: AmountTable,
+    /// 转移支付 per (region, year).
+    pub transfers: AmountTable,
+    /// Bases fixed before the ledgers (`bases.csv`), by county.
+    pub fixed_bases: BTreeMap<String, FixedBase>,
+}
+
+impl SettlementTables {
+    /// Loads the tables at the given paths (each optional).
+    pub fn load(
+        subsidies: Option<&Path>,
+        bases: Option<&Path>,
+        rebates: Option<&Path>,
+        transfers: Option<&Path>,
+        regions: &RegionTable,
+    ) -> Result<SettlementTables> {
+        let amounts = |p: Option<&Path>, f: fn(&Path, &RegionTable) -> Result<AmountTable>| {
+            p.map(|p| f(p, regions))
+                .transpose()
+                .map(Option::unwrap_or_default)
+        };
+        Ok(SettlementTables {
+            subsidies: amounts(subsidies, load_subsidies)?,
+            rebates: amounts(rebates, load_amounts)?,
+            transfers: amounts(transfers, load_amounts)?,
+            fixed_bases: bases
+                .map(|p| load_bases(p, regions))
+                .transpose()?
+                .unwrap_or_default(),
+        })
+    }
+}

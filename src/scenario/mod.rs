@@ -92,6 +92,17 @@ impl Scenario {
         file::parse(path, file::load_merged(path)?)
     }
 
+    /// The optional tables the scenario names (subsidies, bases, rebates, transfers).
+    pub fn tables(&self, regions: &RegionTable) -> Result<crate::tables::SettlementTables> {
+        crate::tables::SettlementTables::load(
+            self.subsidies.as_deref(),
+            self.bases.as_deref(),
+            self.rebates.as_deref(),
+            self.transfers.as_deref(),
+            regions,
+        )
+    }
+
     /// The regions with the scenario's regime applied.
     pub fn regions(&self) -> Result<RegionTable> {
         let mut regions = RegionTable::load(&self.regions)?;

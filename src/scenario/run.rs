@@ -13,7 +13,6 @@ use crate::settlement::{
     region_years, settle, verify, CheckResult, ProvinceRow, SettlementInputs, SettlementRow,
 };
 use crate::split::{split_monthly, split_receipts, Granularity, ShareRow};
-use crate::tables;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
 
@@ -124,29 +123,13 @@ pub fn run_scenario(sc: &Scenario, scan: &LedgerScan, opts: RunOptions) -> Resul
         ));
     }
     clock.lap("project");
-    let load =
-        |p: &Option<std::path::PathBuf>,
-         f: fn(&std::path::Path, &RegionTable) -> Result<tables::AmountTable>| {
-            p.as_deref()
-                .map(|p| f(p, &regions))
-                .transpose()
-                .map(Option::unwrap_or_default)
-        };
-    let subsidies = load(&sc.subsidies, tables::load_subsidies)?;
-    let rebates = load(&sc.rebates, tables::load_amounts)?;
-    let transfers = load(&sc.transfers, tables::load_amounts)?;
-    let fixed_bases = sc
-        .bases
-        .as_deref()
-        .map(|p| tables::load_bases(p, &regions))
-        .transpose()?
-        .unwrap_or_default();
+    let tables = sc.tables(&regions)?;
     let (sums, projected) = region_years(&shares);
     let baselines = compute_baselines(&BaselineInputs {
         regions: &regions,
         county_years: &sums,
-        subsidies: &subsidies,
-        fixed_bases: &fixed_bases,
+        subsidies: &tables.subsidies,
+        fixed_bases: &tables.fixed_bases,
         base_years: sc.base_years.as_deref(),
         indexation: sc.indexation,
         years: &sc.years,
@@ -157,8 +140,8 @@ pub fn run_scenario(sc: &Scenario, scan: &LedgerScan, opts: RunOptions) -> Resul
         sums: &sums,
         projected: &projected,
         baselines: &baselines,
-        rebates: &rebates,
-        transfers: &transfers,
+        rebates: &tables.rebates,
+        transfers: &tables.transfers,
         years: &sc.years,
     });
     let checks = verify(&shares, &settlement, &province);

@@ -9,13 +9,13 @@
 use super::dense::{DenseSums, Layout};
 use super::plan::{Axis, Point};
 use super::resplit::Resplitter;
-use super::summary::{SettlementTables, Summarizer};
-use crate::baseline::{compute_baselines, BaselineInputs, FixedBase};
+use super::summary::Summarizer;
+use crate::baseline::{compute_baselines, BaselineInputs};
 use crate::error::{Error, Result};
 use crate::scenario::compare::{compare_statements, SummaryRow};
 use crate::scenario::run::ScenarioResult;
 use crate::settlement::{settle, verify_statements, ProvinceRow, SettlementInputs, SettlementRow};
-use crate::tables::{self, AmountTable};
+use crate::tables::SettlementTables;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -28,10 +28,7 @@ pub struct Evaluator<'a> {
     projected_years: BTreeSet<i32>,
     resplit: Resplitter,
     summarizer: Summarizer,
-    subsidies: AmountTable,
-    rebates: AmountTable,
-    transfers: AmountTable,
-    fixed_bases: BTreeMap<String, FixedBase>,
+    tables: SettlementTables,
 }
 
 /// What one point produced, in full.
@@ -60,38 +57,8 @@ impl<'a> Evaluator<'a> {
         let layout = Layout::new(&base.regions, first, last);
         let sums = DenseSums::from_map(&layout, &base.regions, &map)
             .ok_or_else(|| Error::Check("a region-year of the split is unknown".into()))?;
-        let sc = &base.scenario;
-        let load = |p: &Option<std::path::PathBuf>,
-                    f: fn(
-            &std::path::Path,
-            &crate::regions::RegionTable,
-        ) -> Result<AmountTable>| {
-            p.as_deref()
-                .map(|p| f(p, &base.regions))
-                .transpose()
-                .map(Option::unwrap_or_default)
-        };
-        let subsidies = load(&sc.subsidies, tables::load_subsidies)?;
-        let rebates = load(&sc.rebates, tables::load_amounts)?;
-        let transfers = load(&sc.transfers, tables::load_amounts)?;
-        let fixed_bases = sc
-            .bases
-            .as_deref()
-            .map(|p| tables::load_bases(p, &base.regions))
-            .transpose()?
-            .unwrap_or_default();
-        let summarizer = Summarizer::new(
-            base,
-            reference,
-            &layout,
-            &projected_years,
-            &SettlementTables {
-                subsidies: &subsidies,
-                rebates: &rebates,
-                transfers: &transfers,
-                fixed_bases: &fixed_bases,
-            },
-        );
+        let tables = base.scenario.tables(&base.regions)?;
+        let summarizer = Summarizer::new(base, reference, &layout, &projected_years, &tables);
         Ok(Evaluator {
             base,
             reference,
@@ -100,10 +67,7 @@ impl<'a> Evaluator<'a> {
             sums,
             projected_years,
             summarizer,
-            subsidies,
-            rebates,
-            transfers,
-            fixed_bases,
+            tables,
         })
     }
 
@@ -167,8 +131,8 @@ impl<'a> Evaluator<'a> {
         let baselines = compute_baselines(&BaselineInputs {
             regions: &self.base.regions,
             county_years: &sums,
-            subsidies: &self.subsidies,
-            fixed_bases: &self.fixed_bases,
+            subsidies: &self.tables.subsidies,
+            fixed_bases: &self.tables.fixed_bases,
             base_years: sc.base_years.as_deref(),
             indexation: sc.indexation,
             years: &sc.years,
@@ -178,8 +142,8 @@ impl<'a> Evaluator<'a> {
             sums: &sums,
             projected: &self.projected_years,
             baselines: &baselines,
-            rebates: &self.rebates,
-            transfers: &self.transfers,
+            rebates: &self.tables.rebates,
+            transfers: &self.tables.transfers,
             years: &sc.years,
         });
         if let Some(failed) = verify_statements(&settlement, &province)

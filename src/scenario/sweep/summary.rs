@@ -15,7 +15,7 @@ use crate::scenario::compare::{county_per_capita, spread, Spread, SummaryRow};
 use crate::scenario::run::ScenarioResult;
 use crate::scenario::Scenario;
 use crate::settlement::input_amount;
-use crate::tables::AmountTable;
+use crate::tables::SettlementTables;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A county that owes or receives a transfer base (a switched county with a prefecture).
@@ -56,18 +56,6 @@ pub struct Summarizer {
     inputs: Vec<i64>,
     /// Per settled year, the reference's figures if it settles that year.
     reference: Vec<Option<ReferenceYear>>,
-}
-
-/// The tables the statements take beyond the split.
-pub struct SettlementTables<'a> {
-    /// 市对县补助 per (county, year).
-    pub subsidies: &'a AmountTable,
-    /// 返还性收入 per (region, year).
-    pub rebates: &'a AmountTable,
-    /// 转移支付 per (region, year).
-    pub transfers: &'a AmountTable,
-    /// Bases fixed before the ledgers.
-    pub fixed_bases: &'a BTreeMap<String, FixedBase>,
 }
 
 impl Summarizer {
@@ -120,8 +108,8 @@ impl Summarizer {
                 if let Some(c) = layout.cell(ix, y) {
                     let key = (r.code.clone(), y);
                     let p = projected_years.contains(&y);
-                    inputs[c] = input_amount(tables.rebates, &key, p)
-                        + input_amount(tables.transfers, &key, p);
+                    inputs[c] = input_amount(&tables.rebates, &key, p)
+                        + input_amount(&tables.transfers, &key, p);
                 }
             }
         }
