@@ -150,11 +150,19 @@ fn print_winners(
             };
             println!("top {label} gaining:");
             for (c, d) in v.iter().filter(|x| x.1 > 0).take(top) {
-                println!("  {c} {:<10} {:>20}", name(c), format_yuan(*d));
+                println!(
+                    "  {c} {} {:>20}",
+                    super::text::pad(&name(c), 10),
+                    format_yuan(*d)
+                );
             }
             println!("top {label} losing:");
             for (c, d) in v.iter().rev().filter(|x| x.1 < 0).take(top) {
-                println!("  {c} {:<10} {:>20}", name(c), format_yuan(*d));
+                println!(
+                    "  {c} {} {:>20}",
+                    super::text::pad(&name(c), 10),
+                    format_yuan(*d)
+                );
             }
         }
     }

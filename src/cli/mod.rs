@@ -6,6 +6,7 @@ mod run;
 mod summary;
 mod sweep;
 mod synth;
+mod text;
 mod validate;
 
 use clap::{Parser, Subcommand};

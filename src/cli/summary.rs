@@ -57,8 +57,8 @@ pub fn print_summary(r: &ScenarioResult) {
             .map(|g| g.name.as_str())
             .unwrap_or("");
         println!(
-            "{:<10} {:>9} {:>11} {:>11} {:>11} {:>12} {:>12}",
-            name,
+            "{} {:>9} {:>11} {:>11} {:>11} {:>12} {:>12}",
+            super::text::pad(name, 10),
             counties.len(),
             yi(p.parts.collected + counties.iter().map(|c| c.parts.collected).sum::<i64>()),
             yi(p.from_counties),
