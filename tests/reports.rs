@@ -114,6 +114,9 @@ fn check_statement_sheet(
     let ls = lines(&range);
     let (mut group, mut all_regions, mut subtotals) =
         ([0; MONEY_COLUMNS], [0; MONEY_COLUMNS], [0; MONEY_COLUMNS]);
+    // the last 小计 and 市本级 read, for 全市合计
+    let (mut last_subtotal, mut last_prefecture) = ([0; MONEY_COLUMNS], [0; MONEY_COLUMNS]);
+    let mut cities = 0;
     let mut expected_codes = Vec::new();
     for l in &ls {
         let style = styles.get((l.row, 3)).unwrap();
@@ -124,7 +127,16 @@ fn check_statement_sheet(
             assert!(bold, "{sheet}: subtotal bold");
             assert_eq!(l.money, group, "{sheet}: {} = Σ its counties", l.name);
             add(&mut subtotals, &l.money);
+            last_subtotal = l.money;
             group = [0; MONEY_COLUMNS];
+            continue;
+        }
+        if l.name.ends_with("全市合计") {
+            assert!(bold, "{sheet}: city total bold");
+            let mut expected = last_subtotal;
+            add(&mut expected, &last_prefecture);
+            assert_eq!(l.money, expected, "{sheet}: {} = 小计 + 市本级", l.name);
+            cities += 1;
             continue;
         }
         if l.name == "全省合计" {
@@ -166,6 +178,8 @@ fn check_statement_sheet(
         add(&mut all_regions, &l.money);
         if s.kind == RegionKind::County {
             add(&mut group, &l.money);
+        } else {
+            last_prefecture = l.money;
         }
         expected_codes.push(s.region.clone());
     }
@@ -173,6 +187,13 @@ fn check_statement_sheet(
         ls.last().map(|l| l.name.as_str()),
         Some("全省合计"),
         "{sheet}: ends with the province"
+    );
+    assert_eq!(
+        cities,
+        rows.iter()
+            .filter(|s| s.kind == RegionKind::Prefecture)
+            .count(),
+        "{sheet}: one 全市合计 per prefecture"
     );
     let mut reading_order: Vec<String> = Vec::new();
     let mut prefs: Vec<_> = rows
@@ -245,20 +266,23 @@ fn mini_workbook_totals_add_up_to_the_fen_and_equal_the_settlement() {
             "990122 甲二县",
             " 甲市所属县小计",
             "990100 甲市本级",
+            " 甲市全市合计",
             "990221 乙一县",
             "990222 乙二县",
             " 乙市所属县小计",
             "990200 乙市本级",
+            " 乙市全市合计",
             "990301 丙市",
             " 省直辖县（市）小计",
             "990000 全省合计"
         ]
     );
     // 乙二县 has no residents: its per-capita cell is empty
-    assert_eq!(cell(&range, 7, 15), &Data::Empty);
+    assert_eq!(text(cell(&range, 8, 1)), "乙二县");
+    assert_eq!(cell(&range, 8, 15), &Data::Empty);
     let note = text(cell(
         &wb.worksheet_range("mini-projected 2024 预测").unwrap(),
-        2 + 11 + 1,
+        2 + 13 + 1,
         0,
     ));
     assert!(note.contains("预测"), "{note}");

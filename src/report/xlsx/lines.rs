@@ -1,6 +1,7 @@
 //! The statement lines of one scenario-year in the order a finance bureau reads them:
-//! prefecture by prefecture (counties, their 小计, the prefecture proper 市本级), the counties
-//! with no prefecture, then 全省合计 — every total summed in integer fen.
+//! prefecture by prefecture (counties, their 小计, the prefecture proper 市本级, the whole
+//! prefecture's 全市合计), the counties with no prefecture, then 全省合计 — every total
+//! summed in integer fen.
 
 use crate::money::round_div;
 use crate::regions::RegionKind;
@@ -19,6 +20,10 @@ pub enum LineKind {
     Subtotal,
     /// 市本级: the prefecture proper's own statement.
     Prefecture,
+    /// 全市合计: the prefecture proper and its counties. Flows between them (a county's
+    /// 上划市级 and the prefecture's 市级分享收入, a county's base and the prefecture's)
+    /// appear on both sides, as in a bureau's own 全市 statement.
+    City,
     /// 全省合计: every county and prefecture of the province.
     Province,
 }
@@ -30,7 +35,8 @@ pub struct StatementLine {
     pub kind: LineKind,
     /// Region code; the province's for 全省合计, empty for a subtotal.
     pub code: String,
-    /// Region name, or the total's label (`郑州市所属县小计`, `郑州市本级`, `全省合计`).
+    /// Region name, or the total's label (`郑州市所属县小计`, `郑州市本级`, `郑州市全市合计`,
+    /// `全省合计`).
     pub name: String,
     /// County regime in Chinese (市管县, 省直管县, 当年改直管); empty otherwise.
     pub regime: String,
@@ -111,7 +117,8 @@ fn total_line(kind: LineKind, code: &str, name: String, rows: &[&SettlementRow])
 }
 
 /// The statement lines of one scenario-year in the order a bureau reads them: for each
-/// prefecture (code order) its counties (code order), their 小计 and the prefecture proper;
+/// prefecture (code order) its counties (code order), their 小计, the prefecture proper and
+/// 全市合计;
 /// then the counties with no prefecture (济源) and their 小计; last 全省合计.
 pub fn statement_lines(res: &ScenarioResult, year: i32) -> Vec<StatementLine> {
     let mut rows: Vec<&SettlementRow> = res.settlement.iter().filter(|r| r.year == year).collect();
@@ -134,6 +141,14 @@ pub fn statement_lines(res: &ScenarioResult, year: i32) -> Vec<StatementLine> {
             &counties,
         ));
         lines.push(region_line(res, p));
+        let mut city = counties;
+        city.push(p);
+        lines.push(total_line(
+            LineKind::City,
+            "",
+            format!("{name}全市合计"),
+            &city,
+        ));
     }
     let loose = counties_of("");
     if !loose.is_empty() {

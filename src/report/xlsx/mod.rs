@@ -161,7 +161,10 @@ fn write_statement_sheet(
     write_headers(ws, &STATEMENT_HEADERS, f)?;
     for (i, l) in lines.iter().enumerate() {
         let row = i as u32 + 2;
-        let bold = l.kind == LineKind::Subtotal || l.kind == LineKind::Province;
+        let bold = matches!(
+            l.kind,
+            LineKind::Subtotal | LineKind::City | LineKind::Province
+        );
         let (text, money, count) = if bold {
             (&f.text_bold, &f.money_bold, &f.count_bold)
         } else {
