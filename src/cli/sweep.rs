@@ -152,9 +152,11 @@ pub fn sweep(a: SweepArgs) -> Result<()> {
     };
     let (results, scans) = run_all(&to_run, opts, a.encoding)?;
     let (base, reference) = (&results[0], &results[if same { 0 } else { 1 }]);
+    // preparing = reading the ledgers, the full run of the base (and the reference), and
+    // the evaluator's tables; evaluating = the points alone
+    let evaluator = Evaluator::new(base, reference, &plan.axes)?;
     let prepared = start.elapsed().as_secs_f64();
     let eval_start = Instant::now();
-    let evaluator = Evaluator::new(base, reference, &plan.axes)?;
     let bar = progress(points.len(), a.quiet);
     let summaries = evaluator.summarize_all(&points, &|| bar.inc(1))?;
     bar.finish_and_clear();
