@@ -73,9 +73,9 @@ impl<'a> Evaluator<'a> {
 
     /// One point's summary against the reference, per year.
     pub fn summarize(&self, point: &Point) -> Result<Vec<SummaryRow>> {
-        let sums = self.resplit.sums(&self.sums, &point.scenario)?;
-        self.summarizer
-            .summarize(self.base, &sums, &point.scenario)
+        self.resplit
+            .sums(&self.sums, &point.scenario)
+            .and_then(|sums| self.summarizer.summarize(self.base, &sums, &point.scenario))
             .map_err(|e| at_point(point, e))
     }
 
@@ -97,24 +97,23 @@ impl<'a> Evaluator<'a> {
         let groups: Vec<Vec<&Point>> = groups.into_values().collect();
         let mut done: Vec<(usize, Result<Vec<SummaryRow>>)> = groups
             .par_iter()
-            .flat_map_iter(|group| {
-                let sums = self.resplit.sums(&self.sums, &group[0].scenario);
-                let results: Vec<(usize, Result<Vec<SummaryRow>>)> = group
-                    .par_iter()
-                    .map(|p| {
-                        let r = match &sums {
-                            Ok(s) => self
+            .flat_map_iter(
+                |group| match self.resplit.sums(&self.sums, &group[0].scenario) {
+                    // the group's first point (its lowest index) carries the error
+                    Err(e) => vec![(group[0].index, Err(at_point(group[0], e)))],
+                    Ok(sums) => group
+                        .par_iter()
+                        .map(|p| {
+                            let r = self
                                 .summarizer
-                                .summarize(self.base, s, &p.scenario)
-                                .map_err(|e| at_point(p, e)),
-                            Err(e) => Err(at_point(p, Error::Check(e.to_string()))),
-                        };
-                        tick();
-                        (p.index, r)
-                    })
-                    .collect();
-                results
-            })
+                                .summarize(self.base, &sums, &p.scenario)
+                                .map_err(|e| at_point(p, e));
+                            tick();
+                            (p.index, r)
+                        })
+                        .collect(),
+                },
+            )
             .collect();
         done.sort_by_key(|(i, _)| *i);
         done.into_iter().map(|(_, r)| r).collect()
