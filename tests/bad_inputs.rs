@@ -102,6 +102,23 @@ fn bad_rulebooks_name_the_key() {
             &["item[0] (10101).rule[1].from", "overlap"][..],
         ),
         ("unknown_key.toml", &["unknown field", "author"][..]),
+        // 一市一策 rules that would never apply must not pass silently
+        (
+            "prefecture_rule_unknown_prefecture.toml",
+            &[
+                "prefecture_rule[0].prefecture",
+                "990299",
+                "not in the regions",
+            ][..],
+        ),
+        (
+            "prefecture_rule_on_county.toml",
+            &["prefecture_rule[0].prefecture", "990121", "county"][..],
+        ),
+        (
+            "prefecture_rule_unknown_item.toml",
+            &["prefecture_rule[0].item", "10199", "prefix"][..],
+        ),
     ] {
         let sc = dir.path().join("sc.toml");
         let mini = std::fs::canonicalize(MINI).unwrap();
@@ -123,6 +140,19 @@ fn bad_rulebooks_name_the_key() {
             &w,
         );
         assert!(!out.exists(), "no output folder after an error");
+        // validate with the rulebook refuses it the same way
+        let regions = format!("{MINI}/regions.csv");
+        refused(
+            &[
+                "validate",
+                &format!("{MINI}/ledger"),
+                "--regions",
+                &regions,
+                "--rulebook",
+                rb.to_str().unwrap(),
+            ],
+            &w,
+        );
     }
 }
 

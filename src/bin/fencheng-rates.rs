@@ -21,7 +21,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Err("usage: fencheng-rates SCENARIO.toml OUT.csv".into());
     };
     let sc = Scenario::load(&PathBuf::from(scenario))?;
-    let (regions, rules) = (sc.regions()?, sc.rules()?);
+    let (regions, rules) = sc.regions_and_rules()?;
     let scan = LedgerScan::open(&sc.ledgers, Encoding::Utf8)?;
     let mut w = std::io::BufWriter::new(std::fs::File::create(out)?);
     writeln!(

@@ -31,7 +31,13 @@ pub struct ValidateArgs {
 pub fn validate(a: ValidateArgs) -> Result<()> {
     let scan = LedgerScan::open(&a.ledgers, a.encoding)?;
     let bad_keys = match (&a.regions, &a.rulebook) {
-        (Some(r), Some(b)) => scan.key_problems(&RegionTable::load(r)?, &RuleSet::load(b)?),
+        (Some(r), Some(b)) => {
+            let (regions, rules) = (RegionTable::load(r)?, RuleSet::load(b)?);
+            rules
+                .check_regions(&regions)
+                .map_err(|(k, e)| Error::key(b, k, e))?;
+            scan.key_problems(&regions, &rules)
+        }
         (None, None) => BTreeMap::new(),
         _ => {
             return Err(Error::Usage(

@@ -5,6 +5,7 @@ use super::raw::{RawRule, RawRulebook};
 use crate::error::{Error, Result};
 use crate::money::Rate;
 use crate::period::YearMonth;
+use crate::regions::{RegionKind, RegionTable};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -51,6 +52,8 @@ pub struct PrefectureRule {
     pub share: Rate,
     /// Source document, if given.
     pub source: Option<String>,
+    /// Its place in the rulebook's `[[prefecture_rule]]` list (for error messages).
+    pub index: usize,
 }
 
 /// A scenario's change to an item's shares from a month on (`[[override]]`).
@@ -159,7 +162,20 @@ impl RuleSet {
                 prefecture: p.prefecture,
                 item: p.item,
                 source: p.source,
+                index: i,
             };
+            // a rule on an item prefix that reaches no item of the rulebook would never apply
+            let reaches =
+                |c: &String| c.starts_with(&rule.item) || rule.item.starts_with(c.as_str());
+            if !items.keys().any(reaches) {
+                return Err((
+                    format!("{key}.item"),
+                    format!(
+                        "`{}` is neither an item of the rulebook nor a prefix of one",
+                        rule.item
+                    ),
+                ));
+            }
             prefecture_rules
                 .entry(rule.prefecture.clone())
                 .or_default()
@@ -183,6 +199,31 @@ impl RuleSet {
             items,
             prefecture_rules,
         })
+    }
+
+    /// Checks the prefecture rules against the region table: each must name a prefecture
+    /// (a rule for an unknown code, or a county's, would silently never apply). An error
+    /// is `(TOML key, reason)`.
+    pub fn check_regions(&self, regions: &RegionTable) -> Result<(), (String, String)> {
+        let mut rules: Vec<&PrefectureRule> = self.prefecture_rules().collect();
+        rules.sort_by_key(|r| r.index);
+        for rule in rules {
+            let kind = regions.get(&rule.prefecture).map(|r| r.kind);
+            if kind != Some(RegionKind::Prefecture) {
+                return Err((
+                    format!("prefecture_rule[{}].prefecture", rule.index),
+                    match kind {
+                        None => format!("`{}` is not in the regions table", rule.prefecture),
+                        Some(k) => format!(
+                            "`{}` is a {}, not a prefecture",
+                            rule.prefecture,
+                            k.as_str()
+                        ),
+                    },
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Every item, by code.

@@ -92,6 +92,16 @@ impl Scenario {
         file::parse(path, file::load_merged(path)?)
     }
 
+    /// The regions (regime applied) and the rules (overrides applied), checked against each
+    /// other: every `prefecture_rule` names a prefecture of the table.
+    pub fn regions_and_rules(&self) -> Result<(RegionTable, RuleSet)> {
+        let (regions, rules) = (self.regions()?, self.rules()?);
+        rules
+            .check_regions(&regions)
+            .map_err(|(k, e)| Error::key(&self.rulebook, k, e))?;
+        Ok((regions, rules))
+    }
+
     /// The optional tables the scenario names (subsidies, bases, rebates, transfers).
     pub fn tables(&self, regions: &RegionTable) -> Result<crate::tables::SettlementTables> {
         crate::tables::SettlementTables::load(

@@ -76,8 +76,7 @@ impl Clock {
 /// Runs `sc` on the opened ledger `scan`.
 pub fn run_scenario(sc: &Scenario, scan: &LedgerScan, opts: RunOptions) -> Result<ScenarioResult> {
     let mut clock = Clock(Instant::now(), scan.timings.clone());
-    let regions = sc.regions()?;
-    let rules = sc.rules()?;
+    let (regions, rules) = sc.regions_and_rules()?;
     let bad_keys = scan.key_problems(&regions, &rules);
     let rejects = if scan.row_problem_count > 0 || !bad_keys.is_empty() || scan.has_vouchers() {
         scan.rejects(&bad_keys)?
