@@ -259,6 +259,34 @@ fn bad_scenarios_name_the_key() {
             "two_indexations.toml",
             &["baseline.indexation", "exactly one"][..],
         ),
+        (
+            "base_year_not_in_ledger.toml",
+            &["990121", "base year 2012", "not in the ledgers"][..],
+        ),
+        (
+            "key_in_wrong_table.toml",
+            &["unknown field", "base_years", "in `scenario`"][..],
+        ),
+        (
+            "malformed_regime_month.toml",
+            &["regime.all_direct_from", "2022/01", "YYYY-MM"][..],
+        ),
+        (
+            "override_rate_over_one.toml",
+            &["override[0].province", "between 0 and 1"][..],
+        ),
+        (
+            "override_unknown_item.toml",
+            &["override[0]", "10199", "not in the rulebook"][..],
+        ),
+        (
+            "years_before_ledger.toml",
+            &["scenario.years", "2010", "no good rows", "2021–2023"][..],
+        ),
+        (
+            "years_beyond_ledger.toml",
+            &["scenario.years", "2030", "no [projection]"][..],
+        ),
     ] {
         let path = format!("tests/bad_inputs/{file}");
         refused(&["run", &path, "--out", "target/never-written"], words);
@@ -323,4 +351,24 @@ fn crlf_bom_and_gbk_ledgers_are_accepted() {
         .assert()
         .success();
     refused(&["validate", gbk.to_str().unwrap()], &["--encoding gbk"]);
+}
+
+#[test]
+fn every_broken_file_has_a_case() {
+    // a file in tests/bad_inputs/ that no case names would be a test that never runs;
+    // cycle_b.toml is reached through cycle_a.toml's `extends`
+    let cases = include_str!("bad_inputs.rs");
+    let mut files = 0;
+    for f in std::fs::read_dir("tests/bad_inputs").unwrap() {
+        let name = f.unwrap().file_name().to_string_lossy().to_string();
+        files += 1;
+        if name == "cycle_b.toml" {
+            continue;
+        }
+        assert!(
+            cases.contains(&format!("\"{name}\"")),
+            "tests/bad_inputs/{name} is not used by any case"
+        );
+    }
+    assert!(files >= 30, "{files} broken files");
 }

@@ -113,6 +113,21 @@ pub fn run_scenario(sc: &Scenario, scan: &LedgerScan, opts: RunOptions) -> Resul
         let projected = project(&totals, last, p)?;
         shares.extend(split_monthly(projected.iter(), &regions, &rules, true)?);
     }
+    // an actual year to settle must be in the ledgers: a year with no receipt would
+    // settle as all zeros
+    let actual: std::collections::BTreeSet<i32> = totals.iter().map(|t| t.key.year).collect();
+    if let Some(y) = sc
+        .years
+        .iter()
+        .find(|&&y| y <= last && !actual.contains(&y))
+    {
+        let first = actual.first().copied().unwrap_or(last);
+        return Err(Error::key(
+            &sc.file,
+            "scenario.years",
+            format!("year {y} has no good rows in the ledgers (they hold {first}–{last})"),
+        ));
+    }
     let covered = sc.projection.as_ref().map_or(last, |p| p.through.max(last));
     if let Some(y) = sc.years.iter().find(|&&y| y > covered) {
         return Err(Error::key(
