@@ -1,7 +1,8 @@
 //! The reports people open, read back: `settlement.xlsx` (sheet names, both header rows,
 //! the money format, totals that add up to the fen and equal the settlement figures) and
 //! `report.html` (self-contained: no network references, one chart per section, Chinese
-//! names), on the hand-made mini province and on the shipped Henan scenarios.
+//! names), on the hand-made mini province and on the shipped Henan scenarios; and the
+//! manifest's list of inputs.
 
 use calamine::{open_workbook, Data, Range, Reader, Xlsx};
 use fencheng::ledger::{Encoding, LedgerScan};
@@ -423,4 +424,31 @@ fn henan_reform_and_counterfactual_reports() {
         assert!(html.contains(&p.name), "prefecture {}", p.name);
     }
     assert!(html.contains("县级赢家与输家 2024"));
+}
+
+#[test]
+fn manifest_lists_every_input_with_its_hash_and_rows() {
+    use sha2::{Digest, Sha256};
+    let file = manifest_path("tests/cases/mini/rate.toml");
+    let r = run(&file);
+    let scan = LedgerScan::open(&r.scenario.ledgers, Encoding::Utf8).unwrap();
+    let m = fencheng::report::manifest::manifest("run", &[r], &scan.files).unwrap();
+    let inputs = m["scenarios"][0]["inputs"].as_array().unwrap();
+    let entry = |name: &str| {
+        inputs
+            .iter()
+            .find(|e| e["path"].as_str().unwrap().ends_with(name))
+            .unwrap_or_else(|| panic!("{name} not in {inputs:?}"))
+    };
+    // the parent the scenario extends is an input too, hashed
+    let parent = manifest_path("tests/cases/mini/fixed.toml");
+    let sha = hex::encode(Sha256::digest(std::fs::read(&parent).unwrap()));
+    assert_eq!(entry("mini/fixed.toml")["sha256"], sha.as_str());
+    entry("mini/rate.toml");
+    // CSV rows are data records, not newlines
+    let regions = std::fs::read_to_string(manifest_path("tests/cases/mini/regions.csv")).unwrap();
+    let records = regions.lines().filter(|l| !l.is_empty()).count() - 1;
+    assert_eq!(entry("mini/regions.csv")["rows"], records);
+    entry("mini/rulebook.toml");
+    entry("mini/subsidies.csv");
 }

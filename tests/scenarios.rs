@@ -19,6 +19,13 @@ fn a_child_is_its_parent_plus_exactly_its_overrides() {
     let mut expected = parent.clone();
     expected.name = "vat-province-10".into();
     expected.file = child.file.clone();
+    // the files its chain read, recorded for the manifest: its parent, then the parent's
+    expected.extends = vec![std::fs::canonicalize("scenarios/reform-2022.toml").unwrap()];
+    expected.extends.extend(parent.extends.iter().cloned());
+    assert!(
+        !parent.extends.is_empty(),
+        "reform-2022 extends henan-inputs"
+    );
     expected.overrides.push(child.overrides[0].clone());
     assert_eq!(child, expected);
     assert_eq!(child.overrides.len(), 1);

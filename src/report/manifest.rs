@@ -9,16 +9,31 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
-fn file_entry(path: &Path) -> Result<Value> {
+/// An input file's manifest entry: path, SHA-256 and rows — the data records of a CSV
+/// (header excluded, quoted line breaks inside a record counted once), the lines of any
+/// other text file (TOML).
+pub fn file_entry(path: &Path) -> Result<Value> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let rows = bytes
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        .saturating_sub(1);
-    Ok(
-        json!({ "path": path.display().to_string(), "sha256": hex::encode(Sha256::digest(&bytes)), "rows": rows }),
-    )
+    let is_csv = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    let rows = if is_csv {
+        csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(bytes.as_slice())
+            .into_byte_records()
+            .count()
+    } else {
+        bytes
+            .split(|&b| b == b'\n')
+            .filter(|l| !l.is_empty())
+            .count()
+    };
+    Ok(json!({
+        "path": path.display().to_string(),
+        "sha256": hex::encode(Sha256::digest(&bytes)),
+        "rows": rows,
+    }))
 }
 
 /// Builds the manifest of a run.
@@ -30,11 +45,12 @@ pub fn manifest(
     let mut scenarios = Vec::new();
     for r in results {
         let sc = &r.scenario;
-        let mut inputs = vec![
-            file_entry(&sc.file)?,
-            file_entry(&sc.regions)?,
-            file_entry(&sc.rulebook)?,
-        ];
+        let mut inputs = vec![file_entry(&sc.file)?];
+        for parent in &sc.extends {
+            inputs.push(file_entry(parent)?);
+        }
+        inputs.push(file_entry(&sc.regions)?);
+        inputs.push(file_entry(&sc.rulebook)?);
         for p in [&sc.subsidies, &sc.bases, &sc.rebates, &sc.transfers]
             .into_iter()
             .flatten()

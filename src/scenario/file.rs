@@ -113,10 +113,12 @@ struct RawProjection {
     growth: BTreeMap<String, String>,
 }
 
-/// Reads a scenario file with its `extends` chain into one merged TOML table.
-pub fn load_merged(path: &Path) -> Result<Table> {
+/// Reads a scenario file with its `extends` chain into one merged TOML table; also returns
+/// the files read (canonical paths), the scenario's own first.
+pub fn load_merged(path: &Path) -> Result<(Table, Vec<PathBuf>)> {
     let mut chain = Vec::new();
-    load_chain(path, &mut chain)
+    let table = load_chain(path, &mut chain)?;
+    Ok((table, chain))
 }
 
 fn load_chain(path: &Path, seen: &mut Vec<PathBuf>) -> Result<Table> {
@@ -304,6 +306,7 @@ pub fn parse(path: &Path, table: Table) -> Result<Scenario> {
         name: h.name,
         description: h.description,
         file: path.to_path_buf(),
+        extends: Vec::new(),
         regions: h.regions,
         ledgers: h.ledgers,
         rulebook: h.rulebook,

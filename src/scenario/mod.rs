@@ -58,6 +58,8 @@ pub struct Scenario {
     pub description: Option<String>,
     /// The file it was read from.
     pub file: PathBuf,
+    /// The files its `extends` chain read, nearest parent first (empty without `extends`).
+    pub extends: Vec<PathBuf>,
     /// Region table.
     pub regions: PathBuf,
     /// Ledger files, folders or globs.
@@ -89,7 +91,10 @@ pub struct Scenario {
 impl Scenario {
     /// Reads a scenario file (and its `extends` chain).
     pub fn load(path: &Path) -> Result<Scenario> {
-        file::parse(path, file::load_merged(path)?)
+        let (table, chain) = file::load_merged(path)?;
+        let mut sc = file::parse(path, table)?;
+        sc.extends = chain.into_iter().skip(1).collect();
+        Ok(sc)
     }
 
     /// The regions (regime applied) and the rules (overrides applied), checked against each
