@@ -104,3 +104,62 @@ fn henan_sweep_points_summarize_like_their_full_runs() {
         assert_eq!(ev.summarize(p).unwrap(), expected, "point {i}");
     }
 }
+
+#[test]
+fn sweeps_refuse_receipt_granularity_and_take_csv_bom() {
+    use assert_cmd::Command;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let sweep = "tests/cases/mini/sweep.toml";
+    // the flag: a usage error (exit 2)
+    let r = Command::cargo_bin("fencheng")
+        .unwrap()
+        .args(["sweep", sweep, "--out", out.to_str().unwrap()])
+        .args(["--granularity", "receipt"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(2), "{err}");
+    assert!(err.contains("not available for sweeps"), "{err}");
+    assert!(!out.exists());
+    // the sweep file's key: an input error naming the key
+    let text = std::fs::read_to_string(sweep).unwrap().replace(
+        "against = \"projected.toml\"",
+        &format!(
+            "against = {:?}\ngranularity = \"receipt\"",
+            std::fs::canonicalize("tests/cases/mini/projected.toml").unwrap()
+        ),
+    );
+    let text = text.replace(
+        "scenario = \"projected.toml\"",
+        &format!(
+            "scenario = {:?}",
+            std::fs::canonicalize("tests/cases/mini/projected.toml").unwrap()
+        ),
+    );
+    let file = dir.path().join("receipt.toml");
+    std::fs::write(&file, text).unwrap();
+    let r = Command::cargo_bin("fencheng")
+        .unwrap()
+        .args(["sweep", file.to_str().unwrap(), "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(1), "{err}");
+    assert!(err.contains("sweep.granularity"), "{err}");
+    // --csv-bom puts a BOM before the header of every CSV table
+    Command::cargo_bin("fencheng")
+        .unwrap()
+        .args(["sweep", sweep, "--quiet", "--csv-bom", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    for t in ["sweep_summary.csv", "comparison_summary.csv"] {
+        let bytes = std::fs::read(out.join(t)).unwrap();
+        assert!(
+            bytes.starts_with(b"\xEF\xBB\xBFsweep") || bytes.starts_with(b"\xEF\xBB\xBFscenario"),
+            "{t}"
+        );
+    }
+}

@@ -5,11 +5,13 @@
 use super::run::run_all;
 use clap::Args;
 use fencheng::ledger::Encoding;
+use fencheng::report::manifest::{file_entry, manifest};
 use fencheng::report::table::{Table, Values::*};
-use fencheng::report::{manifest::manifest, tables, write_output, WriteOptions};
+use fencheng::report::{tables, write_output, WriteOptions};
 use fencheng::scenario::compare::SummaryRow;
 use fencheng::scenario::run::RunOptions;
-use fencheng::scenario::sweep::{Evaluator, Point, SweepPlan};
+use fencheng::scenario::sweep::{plan, Evaluator, Point, SweepPlan};
+use fencheng::split::Granularity;
 use fencheng::{Error, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
@@ -23,12 +25,19 @@ pub struct SweepArgs {
     /// Output folder.
     #[arg(long)]
     out: PathBuf,
+    /// Monthly totals, the only granularity of sweeps (`receipt` is refused: points re-split
+    /// monthly totals).
+    #[arg(long, value_enum)]
+    granularity: Option<Granularity>,
     /// Encoding of CSV ledgers.
     #[arg(long, value_enum, default_value_t = Encoding::Utf8)]
     encoding: Encoding,
     /// Replace a non-empty output folder.
     #[arg(long)]
     force: bool,
+    /// Add a UTF-8 BOM to CSV outputs (for Excel).
+    #[arg(long)]
+    csv_bom: bool,
     /// Print nothing but errors.
     #[arg(long)]
     quiet: bool,
@@ -139,8 +148,15 @@ pub fn sweep(a: SweepArgs) -> Result<()> {
     let start = Instant::now();
     let plan = SweepPlan::load(&a.sweep)?;
     let points = plan.points()?;
+    let granularity = a.granularity.unwrap_or(plan.granularity);
+    if granularity == Granularity::Receipt {
+        return Err(Error::Usage(format!(
+            "--granularity {}",
+            plan::RECEIPT_REFUSED
+        )));
+    }
     let opts = RunOptions {
-        granularity: plan.granularity,
+        granularity,
         quarantine: false,
     };
     // the reference is often the base itself: run it once then
@@ -170,10 +186,10 @@ pub fn sweep(a: SweepArgs) -> Result<()> {
     let mut m = manifest("sweep", &results, &ledger_files)?;
     m["sweep"] = serde_json::json!({
         "name": plan.name,
-        "file": a.sweep.display().to_string(),
+        "file": file_entry(&a.sweep)?,
         "points": points.len(),
         "axes": plan.axes.iter().map(|x| x.name.clone()).collect::<Vec<_>>(),
-        "granularity": plan.granularity,
+        "granularity": granularity,
         "seconds_preparing": prepared,
         "seconds_evaluating": eval_secs,
     });
@@ -183,7 +199,7 @@ pub fn sweep(a: SweepArgs) -> Result<()> {
         &m,
         WriteOptions {
             force: a.force,
-            csv_bom: false,
+            csv_bom: a.csv_bom,
         },
         &|_| Ok(()),
     )?;

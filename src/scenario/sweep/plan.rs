@@ -118,6 +118,10 @@ pub struct Axis {
     pub values: Vec<AxisValue>,
 }
 
+/// Why a sweep does not take receipt granularity.
+pub const RECEIPT_REFUSED: &str = "`receipt` is not available for sweeps: a point re-splits \
+the monthly totals it changes (run or compare one point's scenario for the receipt-exact split)";
+
 /// A parsed sweep.
 #[derive(Clone, Debug)]
 pub struct SweepPlan {
@@ -154,7 +158,9 @@ impl SweepPlan {
         let load = |p: &Path| Scenario::load(&dir.join(p));
         let granularity = match raw.sweep.granularity.as_deref() {
             None | Some("monthly") => Granularity::Monthly,
-            Some("receipt") => Granularity::Receipt,
+            Some("receipt") => {
+                return Err(Error::key(path, "sweep.granularity", RECEIPT_REFUSED));
+            }
             Some(g) => {
                 return Err(Error::key(
                     path,
