@@ -101,6 +101,14 @@ fn quarantine_sets_bad_rows_aside_and_accounts_for_them() {
             "{words}: {rejected}"
         );
     }
+    // every field as read, the year and month of rows with a problem included
+    for fields in [
+        "2022,1,990121,10101,shared,12.345",
+        "2022,2,999999,10101,shared,500.00",
+        "2022,13,990121,10101,shared,1.00",
+    ] {
+        assert!(rejected.contains(fields), "{fields}: {rejected}");
+    }
     let manifest: serde_json::Value =
         serde_json::from_str(&read(&out.join("manifest.json"))).unwrap();
     let qd = &manifest["scenarios"][0]["quarantined"];
@@ -254,9 +262,9 @@ proptest! {
         for f in ["2021.csv", "2022.csv", "2023.csv"] {
             std::fs::remove_file(dir.path().join("ledger").join(f)).unwrap();
         }
-        // every base year needs the ledger to cover it
-        csv.push_str("2021,1,990121,10101,shared,1.00\n2021,1,990221,10101,shared,1.00\n2023,1,990222,103,county,1.00\n");
-        total += 300;
+        // every base year and every settled year needs the ledger to cover it
+        csv.push_str("2021,1,990121,10101,shared,1.00\n2021,1,990221,10101,shared,1.00\n2022,1,990222,103,county,1.00\n2023,1,990222,103,county,1.00\n");
+        total += 400;
         std::fs::write(dir.path().join("ledger/random.csv"), csv).unwrap();
         let rb = read(&dir.path().join("rulebook.toml"))
             .replace("central = \"0.50\"", &format!("central = \"{}\"", pct(vat.0)))

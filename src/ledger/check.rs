@@ -28,7 +28,8 @@ fn matches(name: &str, pattern: &str) -> Expr {
 }
 
 /// Adds [`PROBLEM`] (first problem of the row, or null) and typed `fiscal_year`, `month`
-/// (Int32) and `amount_fen` (Int64, fen); typed values are null on rows with a problem.
+/// (Int32) and `amount_fen` (Int64, fen); typed values are null on rows with a problem,
+/// whose year and month as read stay in [`RAW_FISCAL_YEAR`] and [`RAW_MONTH`].
 pub fn with_row_checks(lf: LazyFrame) -> LazyFrame {
     let year = col(FISCAL_YEAR).cast(DataType::Int32);
     let month = col(MONTH).cast(DataType::Int32);
@@ -84,25 +85,32 @@ pub fn with_row_checks(lf: LazyFrame) -> LazyFrame {
     let fen_checked = when(amount_ok)
         .then(fen.strict_cast(DataType::Int64))
         .otherwise(lit(NULL).cast(DataType::Int64));
-    lf.with_columns([problem.alias(PROBLEM), fen_checked.alias(AMOUNT_FEN)])
-        .with_column(
-            when(
-                col(PROBLEM)
-                    .is_null()
-                    .and(col(AMOUNT_FEN).abs().gt(lit(MAX_FEN))),
-            )
-            .then(quoted(AMOUNT, "is above 10^12 yuan"))
-            .otherwise(col(PROBLEM))
-            .alias(PROBLEM),
+    lf.with_columns([
+        problem.alias(PROBLEM),
+        fen_checked.alias(AMOUNT_FEN),
+        col(FISCAL_YEAR)
+            .cast(DataType::String)
+            .alias(RAW_FISCAL_YEAR),
+        col(MONTH).cast(DataType::String).alias(RAW_MONTH),
+    ])
+    .with_column(
+        when(
+            col(PROBLEM)
+                .is_null()
+                .and(col(AMOUNT_FEN).abs().gt(lit(MAX_FEN))),
         )
-        .with_columns([
-            when(col(PROBLEM).is_null())
-                .then(year)
-                .otherwise(lit(NULL).cast(DataType::Int32))
-                .alias(FISCAL_YEAR),
-            when(col(PROBLEM).is_null())
-                .then(month)
-                .otherwise(lit(NULL).cast(DataType::Int32))
-                .alias(MONTH),
-        ])
+        .then(quoted(AMOUNT, "is above 10^12 yuan"))
+        .otherwise(col(PROBLEM))
+        .alias(PROBLEM),
+    )
+    .with_columns([
+        when(col(PROBLEM).is_null())
+            .then(year)
+            .otherwise(lit(NULL).cast(DataType::Int32))
+            .alias(FISCAL_YEAR),
+        when(col(PROBLEM).is_null())
+            .then(month)
+            .otherwise(lit(NULL).cast(DataType::Int32))
+            .alias(MONTH),
+    ])
 }

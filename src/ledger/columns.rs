@@ -31,5 +31,9 @@ pub const FILE_ID: &str = "file_id";
 pub const ROW: &str = "row";
 /// Row-level problem (null for a good row).
 pub const PROBLEM: &str = "problem";
+/// Added column: `fiscal_year` as read (text), kept for the rejects file.
+pub const RAW_FISCAL_YEAR: &str = "fiscal_year_as_read";
+/// Added column: `month` as read (text), kept for the rejects file.
+pub const RAW_MONTH: &str = "month_as_read";
 /// Number of receipts in a group.
 pub const RECEIPTS: &str = "receipts";

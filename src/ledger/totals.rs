@@ -254,10 +254,15 @@ impl LedgerScan {
     /// the rows of the given bad keys.
     pub fn rejects(&self, bad_keys: &BTreeMap<ShareKey, RouteProblem>) -> Result<Rejects> {
         let mut rows = Vec::new();
+        // the fields as read: a rejected row's typed year and month are null
         let fields = || {
             REQUIRED
                 .iter()
-                .map(|c| col(*c).cast(DataType::String))
+                .map(|&c| match c {
+                    FISCAL_YEAR => col(RAW_FISCAL_YEAR).alias(FISCAL_YEAR),
+                    MONTH => col(RAW_MONTH).alias(MONTH),
+                    _ => col(c).cast(DataType::String),
+                })
                 .collect::<Vec<_>>()
         };
         let mut select = vec![col(FILE_ID), col(ROW), col(PROBLEM)];
