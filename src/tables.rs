@@ -125,6 +125,17 @@ pub fn load_amounts(path: &Path, regions: &RegionTable) -> Result<AmountTable> {
     let mut out = BTreeMap::new();
     for (row, r) in read::<AmountRow>(path)? {
         known(regions, path, row, &r.region_code, None)?;
+        if r.region_code == regions.province().code {
+            return Err(Error::row(
+                path,
+                row,
+                format!(
+                    "region {} is the province: rebates and transfers are settled for \
+                     prefectures and counties (the province has no statement)",
+                    r.region_code
+                ),
+            ));
+        }
         let fen =
             parse_yuan(&r.amount).map_err(|e| Error::row(path, row, format!("amount: {e}")))?;
         *out.entry((r.region_code, r.fiscal_year)).or_insert(0) += fen;

@@ -219,6 +219,11 @@ fn bad_tables_name_file_row_and_reason() {
             &["row 1", "region_code"][..],
         ),
         (
+            "transfers",
+            "transfers_to_province.csv",
+            &["row 2", "990000", "the province"][..],
+        ),
+        (
             "rulebook",
             "malformed_month.toml",
             &["item[1] (10104).rule[0].from", "2019-13"][..],
