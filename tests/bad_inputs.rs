@@ -292,6 +292,21 @@ fn bad_scenarios_name_the_key() {
             "years_beyond_ledger.toml",
             &["scenario.years", "2030", "no [projection]"][..],
         ),
+        (
+            "indexation_coefficient_over_one.toml",
+            &[
+                "baseline.indexation",
+                "revenue_coefficient lies between 0 and 1",
+            ][..],
+        ),
+        (
+            "indexation_rate_below_minus_one.toml",
+            &["baseline.indexation", "above −1"][..],
+        ),
+        (
+            "growth_seven_decimals.toml",
+            &["projection.growth.default", "more than 6 decimals"][..],
+        ),
     ] {
         let path = format!("tests/bad_inputs/{file}");
         refused(&["run", &path, "--out", "target/never-written"], words);

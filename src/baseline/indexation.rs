@@ -12,7 +12,8 @@ use serde::Serialize;
 pub enum Indexation {
     /// `due = net_base` every year (the Henan reform: 保存量, the base never grows).
     Fixed,
-    /// `due(y) = round(due(y−1) × (1 + r))`; `r` in ppm, may be negative.
+    /// `due(y) = round(due(y−1) × (1 + r))`; `r` in ppm, above −1 and at most 1 (may be
+    /// negative).
     Rate(i64),
     /// `due(y) = round(due(y−1) × (1 + k × g_y))`, `g_y` the growth of the county's local
     /// revenue (0 when ≤ 0); `k` in ppm.
@@ -33,6 +34,29 @@ pub fn to_ppm(d: Decimal) -> Result<i64, String> {
 }
 
 impl Indexation {
+    /// The indexation if its parameter is in range, else why not: `rate` a yearly growth
+    /// of the base above −1 and at most 1 (negative shrinks the base);
+    /// `revenue_coefficient` and `increment_share` shares of 0 to 1 (the spec's range of
+    /// rates); `phase_out_years` 1 to 100.
+    pub fn validated(self) -> Result<Indexation, String> {
+        let share = |name: &str, v: i64| {
+            if (0..=PPM).contains(&v) {
+                Ok(self)
+            } else {
+                Err(format!("{name} lies between 0 and 1"))
+            }
+        };
+        match self {
+            Indexation::Fixed => Ok(self),
+            Indexation::Rate(r) if r > -PPM && r <= PPM => Ok(self),
+            Indexation::Rate(_) => Err("rate must be above −1 and at most 1".into()),
+            Indexation::RevenueCoefficient(k) => share("revenue_coefficient", k),
+            Indexation::IncrementShare(s) => share("increment_share", s),
+            Indexation::PhaseOut(n) if (1..=100).contains(&n) => Ok(self),
+            Indexation::PhaseOut(_) => Err("phase_out_years lies between 1 and 100".into()),
+        }
+    }
+
     /// The name written in the `baselines` table's `method` column.
     pub fn method(&self) -> String {
         let d = |ppm: i64| Decimal::new(ppm, 6).normalize();

@@ -272,13 +272,8 @@ pub fn parse(path: &Path, table: Table) -> Result<Scenario> {
             let mut growth = BTreeMap::new();
             for (prefix, g) in p.growth {
                 let d = parse_decimal(&g)
+                    .and_then(super::checked_growth)
                     .map_err(|e| key(&format!("projection.growth.{prefix}"), e))?;
-                if d <= -rust_decimal::Decimal::ONE {
-                    return Err(key(
-                        &format!("projection.growth.{prefix}"),
-                        "growth must be above −1".into(),
-                    ));
-                }
                 if prefix != "default"
                     && !(prefix.len() >= 3 && prefix.bytes().all(|b| b.is_ascii_digit()))
                 {
@@ -338,7 +333,7 @@ fn parse_indexation(raw: Option<RawIndexation>) -> Result<Indexation, String> {
     if set.iter().filter(|b| **b).count() != 1 {
         return Err("give exactly one of fixed, rate, revenue_coefficient, phase_out_years, increment_share".into());
     }
-    Ok(if let Some(f) = r.fixed {
+    let ix = if let Some(f) = r.fixed {
         if !f {
             return Err("`fixed = false` means nothing: choose another indexation".into());
         }
@@ -348,15 +343,9 @@ fn parse_indexation(raw: Option<RawIndexation>) -> Result<Indexation, String> {
     } else if let Some(v) = r.revenue_coefficient {
         Indexation::RevenueCoefficient(ppm(&v)?)
     } else if let Some(n) = r.phase_out_years {
-        if n == 0 {
-            return Err("phase_out_years must be at least 1".into());
-        }
         Indexation::PhaseOut(n)
     } else {
-        let v = ppm(r.increment_share.as_deref().unwrap_or_default())?;
-        if !(0..=1_000_000).contains(&v) {
-            return Err("increment_share lies between 0 and 1".into());
-        }
-        Indexation::IncrementShare(v)
-    })
+        Indexation::IncrementShare(ppm(r.increment_share.as_deref().unwrap_or_default())?)
+    };
+    ix.validated()
 }

@@ -28,6 +28,16 @@ pub struct RegimeChange {
     pub county: BTreeMap<String, Option<YearMonth>>,
 }
 
+/// A yearly growth rate of receipts if in range: above −1 (receipts may fall), at most 1,
+/// with at most 6 decimals like every rate.
+pub fn checked_growth(g: Decimal) -> std::result::Result<Decimal, String> {
+    crate::baseline::to_ppm(g)?;
+    if g <= -Decimal::ONE || g > Decimal::ONE {
+        return Err(format!("growth `{g}` must be above −1 and at most 1"));
+    }
+    Ok(g)
+}
+
 /// Growth of receipts after the last ledger year (`[projection]`).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Projection {

@@ -249,11 +249,13 @@ pub fn apply(sc: &mut Scenario, axis: &Axis, v: &AxisValue) -> Result<(), String
                 "rate" => Indexation::Rate(to_ppm(d)?),
                 "revenue_coefficient" => Indexation::RevenueCoefficient(to_ppm(d)?),
                 "increment_share" => Indexation::IncrementShare(to_ppm(d)?),
-                "phase_out_years" => Indexation::PhaseOut(
+                "phase_out_years" if d.fract().is_zero() => Indexation::PhaseOut(
                     u32::try_from(d.trunc().mantissa()).map_err(|_| "years out of range")?,
                 ),
+                "phase_out_years" => return Err(format!("`{d}` is not a whole number of years")),
                 m => return Err(format!("unknown indexation method `{m}`")),
-            };
+            }
+            .validated()?;
         }
         AxisKind::BaseYears => match v {
             AxisValue::Years(y) => sc.base_years = Some(y.clone()),
@@ -264,7 +266,8 @@ pub fn apply(sc: &mut Scenario, axis: &Axis, v: &AxisValue) -> Result<(), String
                 .projection
                 .as_mut()
                 .ok_or("the scenario has no [projection] to vary")?;
-            p.growth.insert(prefix.clone(), num()?);
+            p.growth
+                .insert(prefix.clone(), crate::scenario::checked_growth(num()?)?);
         }
     }
     Ok(())
