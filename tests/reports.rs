@@ -432,7 +432,20 @@ fn manifest_lists_every_input_with_its_hash_and_rows() {
     let file = manifest_path("tests/cases/mini/rate.toml");
     let r = run(&file);
     let scan = LedgerScan::open(&r.scenario.ledgers, Encoding::Utf8).unwrap();
+    let totals = r.shares.len();
     let m = fencheng::report::manifest::manifest("run", &[r], &scan.files).unwrap();
+    // the per-receipt (here per monthly total) conservation is among the checks recorded
+    let checks = m["scenarios"][0]["checks"].as_array().unwrap();
+    let split = checks
+        .iter()
+        .find(|c| c["name"] == "conservation per receipt split")
+        .unwrap();
+    assert_eq!(split["passed"], true);
+    assert!(split["detail"]
+        .as_str()
+        .unwrap()
+        .starts_with(&format!("{totals} monthly totals")));
+    assert!(checks.len() >= 6, "{checks:?}");
     let inputs = m["scenarios"][0]["inputs"].as_array().unwrap();
     let entry = |name: &str| {
         inputs
