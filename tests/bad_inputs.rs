@@ -22,7 +22,7 @@ fn refused(args: &[&str], words: &[&str]) -> String {
     err
 }
 
-fn ledger_case(file: &str, words: &[&str]) {
+fn ledger_case(file: &str, words: &[&str]) -> String {
     let path = format!("tests/bad_inputs/{file}");
     let regions = format!("{MINI}/regions.csv");
     let rulebook = format!("{MINI}/rulebook.toml");
@@ -38,7 +38,7 @@ fn ledger_case(file: &str, words: &[&str]) {
             &rulebook,
         ],
         &all,
-    );
+    )
 }
 
 #[test]
@@ -50,6 +50,19 @@ fn bad_ledgers_are_refused_with_file_row_and_reason() {
         &["row 1", "12.345", "more than 2 decimals"],
     );
     ledger_case("month_13.csv", &["row 1", "month `13`"]);
+    // every problem of a row, each under its kind
+    let err = ledger_case(
+        "several_problems_in_a_row.csv",
+        &[
+            "1 rejected",
+            "month `13` is not a month",
+            "region_code `99012`",
+            "budget_level `sharde`",
+            "amount `1.005` has more than 2 decimals",
+            "and 3 more problem(s) in this row",
+        ],
+    );
+    assert_eq!(err.matches("row(s): ").count(), 4, "four kinds: {err}");
     ledger_case("unknown_region.csv", &["row 1", "unknown region_code"]);
     ledger_case("unknown_item.csv", &["row 1", "unknown item_code"]);
     ledger_case(

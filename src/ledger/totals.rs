@@ -4,7 +4,7 @@
 //! [`LedgerScan::key_problems`]; the rows behind any problem are listed by
 //! [`LedgerScan::rejects`].
 
-use super::check::with_row_checks;
+use super::check::{with_row_checks, PROBLEM_SEPARATOR};
 use super::columns::*;
 use super::pass::{duplicate_vouchers, sum_ledger, ReceiptStore};
 use super::read::{resolve_sources, scan_file, Encoding};
@@ -108,21 +108,32 @@ impl Rejects {
         out
     }
 
-    /// Grouped listing: each kind with its count and its first `first` rows.
+    /// Grouped listing: each kind of problem with its count of rows and its first `first`
+    /// rows (a row with several problems is listed under each).
     pub fn summary(&self, first: usize) -> String {
-        let mut kinds: BTreeMap<String, Vec<&RejectedRow>> = BTreeMap::new();
+        let mut kinds: BTreeMap<String, Vec<(&RejectedRow, &str, usize)>> = BTreeMap::new();
+        // a row with several problems counts under each of their kinds
         for r in &self.rows {
-            kinds.entry(Rejects::kind(&r.reason)).or_default().push(r);
+            let problems: Vec<&str> = r.reason.split(PROBLEM_SEPARATOR).collect();
+            for p in &problems {
+                kinds
+                    .entry(Rejects::kind(p))
+                    .or_default()
+                    .push((r, p, problems.len() - 1));
+            }
         }
         let mut out = String::new();
         for (kind, rows) in kinds {
             out.push_str(&format!("  {} row(s): {kind}\n", rows.len()));
-            for r in rows.iter().take(first) {
+            for (r, problem, others) in rows.iter().take(first) {
+                let more = match others {
+                    0 => String::new(),
+                    n => format!(" (and {n} more problem(s) in this row)"),
+                };
                 out.push_str(&format!(
-                    "    {}: row {}: {}\n",
+                    "    {}: row {}: {problem}{more}\n",
                     r.file.display(),
                     r.row,
-                    r.reason
                 ));
             }
         }
