@@ -7,7 +7,7 @@ use clap::Args;
 use fencheng::ledger::Encoding;
 use fencheng::money::format_yuan;
 use fencheng::regions::RegionKind;
-use fencheng::report::{manifest::manifest, run_tables, tables, write_output, WriteOptions};
+use fencheng::report::{manifest::manifest, run_tables, tables, write_output};
 use fencheng::scenario::compare::{compare, ComparisonRow};
 use fencheng::scenario::run::RunOptions;
 use fencheng::split::Granularity;
@@ -22,21 +22,14 @@ pub struct CompareArgs {
     /// The reference scenario.
     #[arg(long)]
     against: PathBuf,
-    /// Output folder.
-    #[arg(long)]
-    out: PathBuf,
+    #[command(flatten)]
+    output: super::output::OutputArgs,
     /// Monthly totals (default, fast) or every receipt.
     #[arg(long, value_enum, default_value_t = Granularity::Monthly)]
     granularity: Granularity,
     /// Encoding of CSV ledgers.
     #[arg(long, value_enum, default_value_t = Encoding::Utf8)]
     encoding: Encoding,
-    /// Replace a non-empty output folder.
-    #[arg(long)]
-    force: bool,
-    /// Add a UTF-8 BOM to CSV outputs.
-    #[arg(long)]
-    csv_bom: bool,
     /// How many winners and losers to print.
     #[arg(long, default_value_t = 10)]
     top: usize,
@@ -76,13 +69,10 @@ pub fn compare_cmd(a: CompareArgs) -> Result<()> {
     let mut manifest = manifest("compare", &results, &ledger_files)?;
     manifest["reference"] = serde_json::json!(reference.scenario.name);
     let out = write_output(
-        &a.out,
+        &a.output.out,
         &out_tables,
         &manifest,
-        WriteOptions {
-            force: a.force,
-            csv_bom: a.csv_bom,
-        },
+        a.output.options(),
         &|dir| super::run::write_workbook_and_report(dir, &results, &comparisons),
     )?;
     if !a.quiet {

@@ -2,6 +2,7 @@
 
 mod compare;
 mod explain;
+mod output;
 mod run;
 mod summary;
 mod sweep;

@@ -3,7 +3,7 @@
 use super::summary::print_summary;
 use clap::Args;
 use fencheng::ledger::{Encoding, LedgerScan};
-use fencheng::report::{manifest::manifest, run_tables, write_output, WriteOptions};
+use fencheng::report::{manifest::manifest, run_tables, write_output};
 use fencheng::scenario::run::{run_scenario, RunOptions, ScenarioResult};
 use fencheng::scenario::Scenario;
 use fencheng::split::Granularity;
@@ -16,9 +16,8 @@ pub struct RunArgs {
     /// Scenario files (TOML).
     #[arg(required = true)]
     scenarios: Vec<PathBuf>,
-    /// Output folder (written whole or not at all).
-    #[arg(long)]
-    out: PathBuf,
+    #[command(flatten)]
+    output: super::output::OutputArgs,
     /// Split each receipt (exact, the treasury's way) or each monthly total.
     #[arg(long, value_enum, default_value_t = Granularity::Receipt)]
     granularity: Granularity,
@@ -28,12 +27,6 @@ pub struct RunArgs {
     /// Run without the bad rows and write them to this CSV file.
     #[arg(long)]
     quarantine: Option<PathBuf>,
-    /// Replace a non-empty output folder.
-    #[arg(long)]
-    force: bool,
-    /// Add a UTF-8 BOM to CSV outputs (for Excel).
-    #[arg(long)]
-    csv_bom: bool,
     /// Print nothing but errors.
     #[arg(long)]
     quiet: bool,
@@ -100,13 +93,10 @@ pub fn run(a: RunArgs) -> Result<()> {
     let ledger_files: Vec<_> = scans.iter().flat_map(|s| s.files.clone()).collect();
     let manifest = manifest("run", &results, &ledger_files)?;
     let out = write_output(
-        &a.out,
+        &a.output.out,
         &run_tables(&results),
         &manifest,
-        WriteOptions {
-            force: a.force,
-            csv_bom: a.csv_bom,
-        },
+        a.output.options(),
         &|dir| write_workbook_and_report(dir, &results, &[]),
     )?;
     if a.json {

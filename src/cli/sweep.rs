@@ -7,7 +7,7 @@ use clap::Args;
 use fencheng::ledger::Encoding;
 use fencheng::report::manifest::{file_entry, manifest};
 use fencheng::report::table::{Table, Values::*};
-use fencheng::report::{tables, write_output, WriteOptions};
+use fencheng::report::{tables, write_output};
 use fencheng::scenario::compare::SummaryRow;
 use fencheng::scenario::run::RunOptions;
 use fencheng::scenario::sweep::{plan, Evaluator, Point, SweepPlan};
@@ -22,9 +22,8 @@ use std::time::Instant;
 pub struct SweepArgs {
     /// Sweep file (TOML).
     sweep: PathBuf,
-    /// Output folder.
-    #[arg(long)]
-    out: PathBuf,
+    #[command(flatten)]
+    output: super::output::OutputArgs,
     /// Monthly totals, the only granularity of sweeps (`receipt` is refused: points re-split
     /// monthly totals).
     #[arg(long, value_enum)]
@@ -32,12 +31,6 @@ pub struct SweepArgs {
     /// Encoding of CSV ledgers.
     #[arg(long, value_enum, default_value_t = Encoding::Utf8)]
     encoding: Encoding,
-    /// Replace a non-empty output folder.
-    #[arg(long)]
-    force: bool,
-    /// Add a UTF-8 BOM to CSV outputs (for Excel).
-    #[arg(long)]
-    csv_bom: bool,
     /// Print nothing but errors.
     #[arg(long)]
     quiet: bool,
@@ -193,16 +186,9 @@ pub fn sweep(a: SweepArgs) -> Result<()> {
         "seconds_preparing": prepared,
         "seconds_evaluating": eval_secs,
     });
-    let out = write_output(
-        &a.out,
-        &out_tables,
-        &m,
-        WriteOptions {
-            force: a.force,
-            csv_bom: a.csv_bom,
-        },
-        &|_| Ok(()),
-    )?;
+    let out = write_output(&a.output.out, &out_tables, &m, a.output.options(), &|_| {
+        Ok(())
+    })?;
     if !a.quiet {
         let rate = points.len() as f64 / eval_secs.max(1e-9);
         println!(
