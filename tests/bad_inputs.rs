@@ -317,6 +317,10 @@ fn bad_scenarios_name_the_key() {
             &["baseline.indexation", "above −1"][..],
         ),
         (
+            "base_years_twice.toml",
+            &["baseline.base_years", "lists 2021 twice"][..],
+        ),
+        (
             "growth_seven_decimals.toml",
             &["projection.growth.default", "more than 6 decimals"][..],
         ),

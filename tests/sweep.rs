@@ -163,3 +163,69 @@ fn sweeps_refuse_receipt_granularity_and_take_csv_bom() {
         );
     }
 }
+
+#[test]
+fn a_growth_axis_alone_reaches_every_projected_item() {
+    // growth only: every projected row must be prepared (a first version of the evaluator
+    // took the second projected row of an item for an overridden one and panicked)
+    let mut plan = SweepPlan::load(Path::new("tests/cases/mini/sweep.toml")).unwrap();
+    plan.axes.retain(|a| a.name == "growth");
+    let points = plan.points().unwrap();
+    assert_eq!(points.len(), 2);
+    let scan = LedgerScan::open(&plan.scenario.ledgers, Encoding::Utf8).unwrap();
+    let opts = RunOptions {
+        granularity: Granularity::Monthly,
+        quarantine: false,
+    };
+    let base = run_scenario(&plan.scenario, &scan, opts).unwrap();
+    assert!(base.shares.iter().filter(|s| s.projected).count() > 1);
+    let ev = Evaluator::new(&base, &base, &plan.axes).unwrap();
+    for p in &points {
+        let full = run_scenario(&p.scenario, &scan, opts).unwrap();
+        let (_, expected) = compare(&base, &full);
+        assert_eq!(ev.summarize(p).unwrap(), expected, "point {}", p.index);
+    }
+}
+
+#[test]
+fn sweep_files_are_checked_before_any_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let mini = std::fs::canonicalize("tests/cases/mini/projected.toml").unwrap();
+    let head = format!("[sweep]\nname = \"s\"\nscenario = {mini:?}\nagainst = {mini:?}\n");
+    for (axes, words) in [
+        (
+            "[[axis]]\nname = \"a\"\nkind = \"override\"\nitem = \"99999\"\nfrom = \"2022-01\"\nfield = \"province\"\nvalues = [\"0.1\"]\n",
+            &["axis[0].item", "99999", "not in the rulebook"][..],
+        ),
+        (
+            "[[axis]]\nname = \"a\"\nkind = \"indexation\"\nmethod = \"rate\"\nvalues = [\"0.1\"]\n\
+             [[axis]]\nname = \"a\"\nkind = \"indexation\"\nmethod = \"rate\"\nvalues = [\"0.2\"]\n",
+            &["axis[1].name", "names two axes"][..],
+        ),
+        (
+            "[[axis]]\nname = \"a\"\nkind = \"indexation\"\nmethod = \"rate\"\nrange = { start = \"0\", stop = \"0.9\", step = \"0.001\" }\n\
+             [[axis]]\nname = \"b\"\nkind = \"indexation\"\nmethod = \"increment_share\"\nrange = { start = \"0\", stop = \"0.9\", step = \"0.001\" }\n",
+            &["901 × 901", "more than 200000"][..],
+        ),
+        (
+            "[[axis]]\nname = \"by\"\nkind = \"base_years\"\nvalues = [[2021, 2021]]\n",
+            &["axis `by` value 2021;2021", "twice"][..],
+        ),
+        (
+            "[[axis]]\nname = \"k\"\nkind = \"indexation\"\nmethod = \"revenue_coefficient\"\nvalues = [\"1.5\"]\n",
+            &["axis `k` value 1.5", "between 0 and 1"][..],
+        ),
+    ] {
+        let file = dir.path().join("s.toml");
+        std::fs::write(&file, format!("{head}{axes}")).unwrap();
+        let err = SweepPlan::load(&file)
+            .and_then(|p| p.points())
+            .err()
+            .unwrap_or_else(|| panic!("accepted: {axes}"))
+            .to_string();
+        for w in words {
+            assert!(err.contains(w), "`{w}` not in: {err}");
+        }
+        assert!(err.contains("s.toml"), "{err}");
+    }
+}

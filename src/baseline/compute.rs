@@ -63,6 +63,22 @@ pub struct BaselineRow {
     pub source: String,
 }
 
+/// Checks a list of base years: at least one, none twice (a mean over the years must not
+/// weigh one double).
+pub fn check_base_years(years: &[i32]) -> std::result::Result<(), String> {
+    if years.is_empty() {
+        return Err("needs at least one year".into());
+    }
+    if let Some(y) = years
+        .iter()
+        .enumerate()
+        .find_map(|(i, y)| years[..i].contains(y).then_some(y))
+    {
+        return Err(format!("lists {y} twice"));
+    }
+    Ok(())
+}
+
 /// How a county's transfer baseline (划转基数) was measured, before any due.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MeasuredBase {

@@ -6,6 +6,7 @@ mod compute;
 mod indexation;
 
 pub use compute::{
-    compute_baselines, dues, measure_base, BaselineInputs, BaselineRow, FixedBase, MeasuredBase,
+    check_base_years, compute_baselines, dues, measure_base, BaselineInputs, BaselineRow,
+    FixedBase, MeasuredBase,
 };
 pub use indexation::{prorate, step, to_ppm, Indexation, YearFacts};

@@ -257,8 +257,8 @@ pub fn parse(path: &Path, table: Table) -> Result<Scenario> {
             parse_indexation(b.indexation).map_err(|e| key("baseline.indexation", e))?,
         ),
     };
-    if base_years.as_ref().is_some_and(Vec::is_empty) {
-        return Err(key("baseline.base_years", "needs at least one year".into()));
+    if let Some(Err(e)) = base_years.as_deref().map(crate::baseline::check_base_years) {
+        return Err(key("baseline.base_years", e));
     }
     let projection = match raw.projection {
         None => None,

@@ -118,6 +118,9 @@ pub struct Axis {
     pub values: Vec<AxisValue>,
 }
 
+/// The most points a sweep may have (each point's summary is kept in memory).
+pub const MAX_POINTS: usize = 200_000;
+
 /// Why a sweep does not take receipt granularity.
 pub const RECEIPT_REFUSED: &str = "`receipt` is not available for sweeps: a point re-splits \
 the monthly totals it changes (run or compare one point's scenario for the receipt-exact split)";
@@ -127,6 +130,8 @@ the monthly totals it changes (run or compare one point's scenario for the recei
 pub struct SweepPlan {
     /// Sweep name.
     pub name: String,
+    /// The sweep file.
+    pub file: PathBuf,
     /// The scenario every point starts from.
     pub scenario: Scenario,
     /// The reference scenario.
@@ -184,9 +189,49 @@ impl SweepPlan {
                 parse_axis(a).map_err(|(k, e)| Error::key(path, format!("axis[{i}].{k}"), e))
             })
             .collect::<Result<Vec<_>>>()?;
+        let scenario = load(&raw.sweep.scenario)?;
+        let rules = scenario.rules()?;
+        for (i, axis) in axes.iter().enumerate() {
+            if axes[..i].iter().any(|a| a.name == axis.name) {
+                return Err(Error::key(
+                    path,
+                    format!("axis[{i}].name"),
+                    format!(
+                        "`{}` names two axes (each is a column of the summary)",
+                        axis.name
+                    ),
+                ));
+            }
+            if let AxisKind::Override { item, .. } = &axis.kind {
+                if !rules.items().any(|r| r.code == *item) {
+                    return Err(Error::key(
+                        path,
+                        format!("axis[{i}].item"),
+                        format!("item {item} is not in the rulebook"),
+                    ));
+                }
+            }
+        }
+        let points = axes
+            .iter()
+            .try_fold(1usize, |n, a| n.checked_mul(a.values.len()));
+        if points.is_none_or(|n| n > MAX_POINTS) {
+            return Err(Error::key(
+                path,
+                "axis",
+                format!(
+                    "the grid has {} points, more than {MAX_POINTS}: split the sweep",
+                    axes.iter()
+                        .map(|a| a.values.len().to_string())
+                        .collect::<Vec<_>>()
+                        .join(" × ")
+                ),
+            ));
+        }
         Ok(SweepPlan {
             name: raw.sweep.name,
-            scenario: load(&raw.sweep.scenario)?,
+            file: path.to_path_buf(),
+            scenario,
             against: load(&raw.sweep.against)?,
             granularity,
             axes,
@@ -207,8 +252,13 @@ impl SweepPlan {
                 let mut scenario = self.scenario.clone();
                 scenario.name = format!("{}[{index}]", self.name);
                 for (axis, v) in self.axes.iter().zip(&values) {
-                    apply(&mut scenario, axis, v)
-                        .map_err(|e| Error::key(&self.scenario.file, &axis.name, e))?;
+                    apply(&mut scenario, axis, v).map_err(|e| {
+                        Error::key(
+                            &self.file,
+                            format!("axis `{}` value {}", axis.name, v.label()),
+                            e,
+                        )
+                    })?;
                 }
                 Ok(Point {
                     index,
@@ -258,7 +308,10 @@ pub fn apply(sc: &mut Scenario, axis: &Axis, v: &AxisValue) -> Result<(), String
             .validated()?;
         }
         AxisKind::BaseYears => match v {
-            AxisValue::Years(y) => sc.base_years = Some(y.clone()),
+            AxisValue::Years(y) => {
+                crate::baseline::check_base_years(y)?;
+                sc.base_years = Some(y.clone());
+            }
             AxisValue::Number(_) => return Err("base_years values are lists of years".into()),
         },
         AxisKind::Growth { prefix } => {

@@ -101,6 +101,14 @@ impl Resplitter {
             base_overrides: base.scenario.overrides.len(),
             base_projection: base.scenario.projection.clone(),
         };
+        if let Some(missing) = override_items
+            .iter()
+            .find(|it| !base.rules.items().any(|i| i.code == **it))
+        {
+            return Err(Error::Input(format!(
+                "an override axis names item {missing}, which is not in the rulebook"
+            )));
+        }
         let (mut rule_index, mut item_index) = (HashMap::new(), HashMap::new());
         for it in &override_items {
             intern(&mut r.rule_items, &mut rule_index, it);
@@ -114,7 +122,11 @@ impl Resplitter {
                 .item_for(&k.item)
                 .map(|i| i.code.as_str())
                 .unwrap_or_default();
-            let overridden = shared && rule_index.contains_key(rule_item);
+            // overridden items are the first interned; later ones come from projected rows
+            let overridden = shared
+                && rule_index
+                    .get(rule_item)
+                    .is_some_and(|&i| i < r.by_rule_item.len());
             if !(overridden || growth && s.projected) {
                 continue;
             }
