@@ -50,6 +50,22 @@ fn bad_ledgers_are_refused_with_file_row_and_reason() {
         &["row 1", "12.345", "more than 2 decimals"],
     );
     ledger_case("month_13.csv", &["row 1", "month `13`"]);
+    // a field too many must not shift into an unread column (`note`) and pass
+    ledger_case(
+        "extra_field_in_row.csv",
+        &[
+            "row 2 has 8 fields where the header has 7",
+            "unquoted comma",
+        ],
+    );
+    ledger_case(
+        "stray_quote.csv",
+        &["row 2 has 3 fields where the header has 6", "stray quote"],
+    );
+    ledger_case(
+        "duplicate_column.csv",
+        &["column `amount` appears more than once"],
+    );
     // every problem of a row, each under its kind
     let err = ledger_case(
         "several_problems_in_a_row.csv",

@@ -19,7 +19,9 @@
 //! stays the one place that words the reasons (rejected rows are listed from it).
 
 use super::columns::*;
-use super::read::{describe_polars, typed_file, AmountColumn, Encoding, Format};
+use super::read::{
+    csv_shape_problem, describe_polars, format_of, typed_file, AmountColumn, Encoding, Format,
+};
 use super::totals::ShareKey;
 use super::BudgetLevel;
 use crate::error::{Error, Result};
@@ -709,6 +711,11 @@ fn read_error(path: &Path, e: &PolarsError) -> Error {
     let msg = e.to_string();
     if msg.contains("utf-8") || msg.contains("utf8") {
         Error::file(path, describe_polars(e, Format::Csv))
+    } else if let Some(shape) = (format_of(path) == Some(Format::Csv))
+        .then(|| csv_shape_problem(path))
+        .flatten()
+    {
+        Error::file(path, shape)
     } else {
         Error::file(path, format!("cannot read the ledger: {msg}"))
     }

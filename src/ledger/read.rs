@@ -27,7 +27,7 @@ pub enum Format {
     Parquet,
 }
 
-fn format_of(path: &Path) -> Option<Format> {
+pub(crate) fn format_of(path: &Path) -> Option<Format> {
     match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
         "csv" | "txt" => Some(Format::Csv),
         "parquet" | "pq" => Some(Format::Parquet),
@@ -105,6 +105,22 @@ pub(crate) struct Opened {
     pub schema: SchemaRef,
     /// The hive year, when the file has no `fiscal_year` column of its own.
     pub hive_year: Option<String>,
+    /// For a CSV whose last column is none the engine reads: that column. Reading it too
+    /// makes the CSV reader check every row's full length (a row with a field too many
+    /// would otherwise shift silently into the unread columns).
+    pub length_guard: Option<String>,
+}
+
+/// Column name under which [`Opened::length_guard`] is read (and then ignored).
+pub(crate) const LENGTH_GUARD: &str = "__row_length_guard";
+
+impl Opened {
+    /// The expression reading the length guard, if there is one.
+    fn guard(&self) -> Option<Expr> {
+        self.length_guard
+            .as_deref()
+            .map(|c| col(c).cast(DataType::String).alias(LENGTH_GUARD))
+    }
 }
 
 /// Opens one ledger file and checks that it has the required columns.
@@ -136,6 +152,17 @@ pub(crate) fn open_file(path: &Path, encoding: Encoding) -> Result<Opened> {
         .collect_schema()
         .map_err(|e| Error::file(path, describe_polars(&e, format)))?;
     let names: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
+    // polars renames a repeated header name `x` to `x_duplicated_0`: a second `amount`
+    // would otherwise be silently ignored
+    if let Some(dup) = names
+        .iter()
+        .find_map(|n| n.split_once("_duplicated_").map(|(base, _)| base))
+    {
+        return Err(Error::file(
+            path,
+            format!("column `{dup}` appears more than once in the header"),
+        ));
+    }
     let mut required: Vec<&str> = REQUIRED.to_vec();
     let hive = hive_year(path).filter(|_| !names.iter().any(|n| n == FISCAL_YEAR));
     if hive.is_some() {
@@ -163,21 +190,30 @@ pub(crate) fn open_file(path: &Path, encoding: Encoding) -> Result<Opened> {
         reason.push_str(&format!(" (columns found: {})", names.join(", ")));
         return Err(Error::file(path, reason));
     }
+    let read = |n: &str| REQUIRED.contains(&n) || n == VOUCHER_ID;
+    let length_guard = match format {
+        Format::Csv => names.last().filter(|n| !read(n)).cloned(),
+        Format::Parquet => None,
+    };
     Ok(Opened {
         lf,
         schema,
         hive_year: hive,
+        length_guard,
     })
 }
 
 /// Opens one ledger file as a lazy frame whose ledger columns are all text, plus
 /// [`FILE_ID`] (`file_id`) and [`ROW`] (1-based data row).
 pub fn scan_file(path: &Path, file_id: u32, encoding: Encoding) -> Result<LazyFrame> {
+    let opened = open_file(path, encoding)?;
+    let guard = opened.guard();
     let Opened {
         lf,
         schema,
         hive_year,
-    } = open_file(path, encoding)?;
+        ..
+    } = opened;
     let text = |name: &str| col(name).cast(DataType::String).alias(name);
     let mut exprs: Vec<Expr> = REQUIRED
         .iter()
@@ -192,6 +228,7 @@ pub fn scan_file(path: &Path, file_id: u32, encoding: Encoding) -> Result<LazyFr
         lit(NULL).cast(DataType::String).alias(VOUCHER_ID)
     });
     exprs.push(lit(file_id).cast(DataType::UInt32).alias(FILE_ID));
+    exprs.extend(guard);
     Ok(lf
         .with_row_index(ROW, Some(1))
         .select(exprs.into_iter().chain([col(ROW)]).collect::<Vec<_>>()))
@@ -215,11 +252,14 @@ pub(crate) fn typed_file(
     path: &Path,
     encoding: Encoding,
 ) -> Result<(LazyFrame, AmountColumn, bool)> {
+    let opened = open_file(path, encoding)?;
+    let guard = opened.guard();
     let Opened {
         lf,
         schema,
         hive_year,
-    } = open_file(path, encoding)?;
+        ..
+    } = opened;
     let dtype = |c: &str| schema.get(c).cloned().unwrap_or(DataType::Null);
     let int32 = |c: &str| {
         let e = if dtype(c).is_integer() {
@@ -256,6 +296,7 @@ pub(crate) fn typed_file(
     if vouchers {
         exprs.push(text(VOUCHER_ID));
     }
+    exprs.extend(guard);
     Ok((lf.select(exprs), kind, vouchers))
 }
 
@@ -285,6 +326,36 @@ pub fn describe_polars(e: &PolarsError, format: Format) -> String {
         }
         Format::Csv => format!("cannot read CSV: {msg}"),
     }
+}
+
+/// Where a CSV breaks its own shape, for a message naming the row: the first data row
+/// whose number of fields differs from the header's (or that the CSV parser cannot read,
+/// such as an unterminated quote). Rows count from 1 after the header, as everywhere.
+pub fn csv_shape_problem(path: &Path) -> Option<String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(path)
+        .ok()?;
+    let width = reader.byte_headers().ok()?.len();
+    for (i, record) in reader.byte_records().enumerate() {
+        let row = i as u64 + 1;
+        match record {
+            Ok(r) if r.len() != width => {
+                let hint = if r.len() > width {
+                    "an unquoted comma in an amount or a name?"
+                } else {
+                    "a missing field or a stray quote?"
+                };
+                return Some(format!(
+                    "row {row} has {} fields where the header has {width} ({hint})",
+                    r.len()
+                ));
+            }
+            Ok(_) => {}
+            Err(e) => return Some(format!("row {row}: {}", crate::regions::csv_reason(&e))),
+        }
+    }
+    None
 }
 
 /// Levenshtein distance, for "did you mean" on misspelt column names.
