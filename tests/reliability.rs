@@ -299,3 +299,55 @@ proptest! {
         prop_assert_eq!(with.settlement, without.settlement);
     }
 }
+
+/// Runs `fixed.toml` in `dir` at monthly granularity and returns its settlement CSV.
+fn settlement_of(dir: &Path) -> String {
+    let out = dir.join("out");
+    fencheng()
+        .args(["run", "--quiet", "--force", "--granularity", "monthly"])
+        .arg(dir.join("fixed.toml"))
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    read(&out.join("settlement.csv"))
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_reached_twice_is_read_once() {
+    let clean = mini_copy();
+    let expected = settlement_of(clean.path());
+    // a symlink loop in the ledger folder and a second name for one file
+    let dir = mini_copy();
+    let ledger = dir.path().join("ledger");
+    std::os::unix::fs::symlink(".", ledger.join("loop")).unwrap();
+    std::os::unix::fs::symlink("2022.csv", ledger.join("again.csv")).unwrap();
+    assert_eq!(settlement_of(dir.path()), expected);
+}
+
+#[test]
+fn a_folder_name_with_glob_characters_is_not_a_pattern() {
+    // the scenario's folder is `data [2022]`; a sibling `data 2` holds other figures that
+    // an unescaped `data [2022]/ledger/*.csv` would match
+    let root = tempfile::tempdir().unwrap();
+    let copy = |name: &str| {
+        let dir = root.path().join(name);
+        for entry in walk(Path::new(MINI)) {
+            let to = dir.join(entry.strip_prefix(MINI).unwrap());
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(&entry, to).unwrap();
+        }
+        dir
+    };
+    let clean = mini_copy();
+    let expected = settlement_of(clean.path());
+    let dir = copy("data [2022]");
+    let sibling = copy("data 2");
+    let doubled = read(&sibling.join("ledger/2022.csv")).replace(",shared,", ",shared,9");
+    std::fs::write(sibling.join("ledger/2022.csv"), doubled).unwrap();
+    let sc = read(&dir.join("fixed.toml"))
+        .replace("ledgers = [\"ledger\"]", "ledgers = [\"ledger/*.csv\"]");
+    std::fs::write(dir.join("fixed.toml"), sc).unwrap();
+    assert_eq!(settlement_of(&dir), expected);
+}

@@ -70,17 +70,43 @@ pub fn resolve_sources(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
             return Err(Error::file(input, "no such file or folder"));
         }
     }
+    // one file reached twice (a symlink, a folder and a glob over it) is read once
     files.sort();
-    files.dedup();
-    Ok(files)
+    let mut seen = std::collections::HashSet::new();
+    let mut unique = Vec::with_capacity(files.len());
+    for f in files {
+        let canonical = f.canonicalize().map_err(|e| Error::io(&f, e))?;
+        if seen.insert(canonical) {
+            unique.push(f);
+        }
+    }
+    Ok(unique)
 }
 
+/// Collects the ledger files under `dir`, each folder once: a symlink back to a folder
+/// already walked (a loop, or a second name) is not walked again.
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
-    for entry in entries {
-        let path = entry.map_err(|e| Error::io(dir, e))?.path();
+    let mut visited = std::collections::HashSet::new();
+    walk_once(dir, out, &mut visited)
+}
+
+fn walk_once(
+    dir: &Path,
+    out: &mut Vec<PathBuf>,
+    visited: &mut std::collections::HashSet<PathBuf>,
+) -> Result<()> {
+    let canonical = dir.canonicalize().map_err(|e| Error::io(dir, e))?;
+    if !visited.insert(canonical) {
+        return Ok(());
+    }
+    let mut entries = std::fs::read_dir(dir)
+        .map_err(|e| Error::io(dir, e))?
+        .map(|e| e.map(|e| e.path()).map_err(|e| Error::io(dir, e)))
+        .collect::<Result<Vec<_>>>()?;
+    entries.sort();
+    for path in entries {
         if path.is_dir() {
-            walk(&path, out)?;
+            walk_once(&path, out, visited)?;
         } else if format_of(&path).is_some() {
             out.push(path);
         }

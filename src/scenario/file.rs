@@ -172,6 +172,12 @@ fn load_chain(path: &Path, seen: &mut Vec<PathBuf>) -> Result<Table> {
 
 fn absolutize(v: &mut Value, dir: &Path) {
     match v {
+        // a glob stays a glob only in its own part: the folder it is relative to is
+        // escaped (a folder named `数据 [2022]` must not be read as a pattern)
+        Value::String(s) if s.contains(['*', '?', '[']) && Path::new(&*s).is_relative() => {
+            let folder = glob::Pattern::escape(&dir.to_string_lossy());
+            *s = Path::new(&folder).join(&*s).to_string_lossy().into_owned();
+        }
         Value::String(s) => *s = dir.join(&*s).to_string_lossy().into_owned(),
         Value::Array(items) => items.iter_mut().for_each(|i| absolutize(i, dir)),
         _ => {}
