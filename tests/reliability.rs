@@ -351,3 +351,92 @@ fn a_folder_name_with_glob_characters_is_not_a_pattern() {
     std::fs::write(dir.join("fixed.toml"), sc).unwrap();
     assert_eq!(settlement_of(&dir), expected);
 }
+
+#[test]
+fn outputs_never_overwrite_inputs() {
+    let dir = mini_copy();
+    let sc = dir.path().join("fixed.toml");
+    let ledger_file = dir.path().join("ledger/2022.csv");
+    let before = read(&ledger_file);
+    for args in [
+        vec!["--out".to_string(), dir.path().display().to_string()],
+        vec![
+            "--out".to_string(),
+            dir.path().join("ledger").display().to_string(),
+        ],
+        vec![
+            "--out".to_string(),
+            dir.path().join("o").display().to_string(),
+            "--quarantine".to_string(),
+            ledger_file.display().to_string(),
+        ],
+    ] {
+        let r = fencheng()
+            .args(["run", "--quiet", "--force"])
+            .arg(&sc)
+            .args(&args)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&r.stderr);
+        assert_eq!(r.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("would overwrite the input"), "{err}");
+    }
+    assert_eq!(read(&ledger_file), before);
+    assert!(sc.exists() && !dir.path().join("o").exists());
+}
+
+#[test]
+fn quarantine_lists_every_scenarios_rejects_and_is_rewritten_each_run() {
+    let dir = mini_copy();
+    // a second scenario on a second ledger folder, each with one bad row
+    let second = dir.path().join("ledger2");
+    std::fs::create_dir(&second).unwrap();
+    for f in ["2021.csv", "2022.csv", "2023.csv"] {
+        std::fs::copy(dir.path().join("ledger").join(f), second.join(f)).unwrap();
+    }
+    let bad =
+        |row: &str| format!("fiscal_year,month,region_code,item_code,budget_level,amount\n{row}\n");
+    std::fs::write(
+        dir.path().join("ledger/bad.csv"),
+        bad("2022,13,990121,10101,shared,1.00"),
+    )
+    .unwrap();
+    std::fs::write(
+        second.join("bad.csv"),
+        bad("2022,1,990121,10101,shared,1.005"),
+    )
+    .unwrap();
+    let s2 = dir.path().join("s2.toml");
+    std::fs::write(
+        &s2,
+        "[scenario]\nname = \"s2\"\nextends = \"fixed.toml\"\nledgers = [\"ledger2\"]\n",
+    )
+    .unwrap();
+    let q = dir.path().join("q.csv");
+    let run = |scenarios: &[&Path]| {
+        fencheng()
+            .args(["run", "--quiet", "--force", "--granularity", "monthly"])
+            .args(scenarios)
+            .arg("--out")
+            .arg(dir.path().join("out"))
+            .arg("--quarantine")
+            .arg(&q)
+            .assert()
+            .success();
+    };
+    run(&[&dir.path().join("fixed.toml"), &s2]);
+    let listed = read(&q);
+    assert!(
+        listed.contains("month `13`") && listed.contains("1.005"),
+        "{listed}"
+    );
+    assert_eq!(
+        listed.lines().count(),
+        3,
+        "header + one row per ledger: {listed}"
+    );
+    // a later run without bad rows leaves a file that says so, not the old rows
+    std::fs::remove_file(dir.path().join("ledger/bad.csv")).unwrap();
+    run(&[&dir.path().join("fixed.toml")]);
+    assert_eq!(read(&q).lines().count(), 1, "{}", read(&q));
+}

@@ -47,6 +47,11 @@ pub fn compare_cmd(a: CompareArgs) -> Result<()> {
         quarantine: false,
     };
     let (results, scans) = run_all(&scenarios, opts, a.encoding)?;
+    super::output::refuse_over_inputs(
+        "--out",
+        &a.output.out,
+        &super::output::inputs_of(&results, &scans),
+    )?;
     let (reference, others) = results
         .split_first()
         .ok_or_else(|| Error::Usage("no scenario".into()))?;

@@ -1,8 +1,11 @@
 //! The flags every command that writes an output folder shares.
 
 use clap::Args;
+use fencheng::ledger::LedgerScan;
 use fencheng::report::WriteOptions;
-use std::path::PathBuf;
+use fencheng::scenario::run::ScenarioResult;
+use fencheng::{Error, Result};
+use std::path::{Path, PathBuf};
 
 /// Where and how a command writes its output folder.
 #[derive(Args, Debug)]
@@ -26,4 +29,51 @@ impl OutputArgs {
             csv_bom: self.csv_bom,
         }
     }
+}
+
+/// Every input file of the runs: scenario files, tables and ledger files.
+pub fn inputs_of(results: &[ScenarioResult], scans: &[LedgerScan]) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = results
+        .iter()
+        .flat_map(|r| r.scenario.input_files())
+        .collect();
+    files.extend(
+        scans
+            .iter()
+            .flat_map(|s| s.files.iter().map(|f| f.path.clone())),
+    );
+    files
+}
+
+/// `path` made absolute without requiring it to exist (its parent must).
+fn absolute(path: &Path) -> Option<PathBuf> {
+    if let Ok(p) = path.canonicalize() {
+        return Some(p);
+    }
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.canonicalize().ok()?,
+        _ => std::env::current_dir().ok()?,
+    };
+    Some(parent.join(path.file_name()?))
+}
+
+/// Refuses a `flag` target (an output folder or file) that is one of the `inputs` or
+/// holds one: `--force` replaces the folder, which would destroy the inputs.
+pub fn refuse_over_inputs(flag: &str, target: &Path, inputs: &[PathBuf]) -> Result<()> {
+    let Some(target_abs) = absolute(target) else {
+        return Ok(());
+    };
+    for input in inputs {
+        let Ok(input_abs) = input.canonicalize() else {
+            continue;
+        };
+        if input_abs.starts_with(&target_abs) {
+            return Err(Error::Usage(format!(
+                "{flag} {} would overwrite the input {}: choose a folder outside the inputs",
+                target.display(),
+                input.display()
+            )));
+        }
+    }
+    Ok(())
 }

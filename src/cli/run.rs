@@ -85,10 +85,19 @@ pub fn run(a: RunArgs) -> Result<()> {
         quarantine: a.quarantine.is_some(),
     };
     let (results, scans) = run_all(&scenarios, opts, a.encoding)?;
+    let inputs = super::output::inputs_of(&results, &scans);
+    super::output::refuse_over_inputs("--out", &a.output.out, &inputs)?;
     if let Some(q) = &a.quarantine {
-        if let Some(r) = results.iter().find(|r| r.rejects.count() > 0) {
-            r.rejects.write_csv(q)?;
+        super::output::refuse_over_inputs("--quarantine", q, &inputs)?;
+        // every scenario's rejected rows, once each; written even when there are none, so
+        // an earlier run's file never stands for this one
+        let mut all = fencheng::ledger::totals::Rejects::default();
+        for r in &results {
+            all.rows.extend(r.rejects.rows.iter().cloned());
         }
+        all.rows.sort();
+        all.rows.dedup();
+        all.write_csv(q)?;
     }
     let ledger_files: Vec<_> = scans.iter().flat_map(|s| s.files.clone()).collect();
     let manifest = manifest("run", &results, &ledger_files)?;

@@ -160,6 +160,9 @@ pub fn sweep(a: SweepArgs) -> Result<()> {
         vec![plan.scenario.clone(), plan.against.clone()]
     };
     let (results, scans) = run_all(&to_run, opts, a.encoding)?;
+    let mut inputs = super::output::inputs_of(&results, &scans);
+    inputs.push(a.sweep.clone());
+    super::output::refuse_over_inputs("--out", &a.output.out, &inputs)?;
     let (base, reference) = (&results[0], &results[if same { 0 } else { 1 }]);
     // preparing = reading the ledgers, the full run of the base (and the reference), and
     // the evaluator's tables; evaluating = the points alone

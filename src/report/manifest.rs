@@ -45,18 +45,11 @@ pub fn manifest(
     let mut scenarios = Vec::new();
     for r in results {
         let sc = &r.scenario;
-        let mut inputs = vec![file_entry(&sc.file)?];
-        for parent in &sc.extends {
-            inputs.push(file_entry(parent)?);
-        }
-        inputs.push(file_entry(&sc.regions)?);
-        inputs.push(file_entry(&sc.rulebook)?);
-        for p in [&sc.subsidies, &sc.bases, &sc.rebates, &sc.transfers]
-            .into_iter()
-            .flatten()
-        {
-            inputs.push(file_entry(p)?);
-        }
+        let inputs = sc
+            .input_files()
+            .iter()
+            .map(|p| file_entry(p))
+            .collect::<Result<Vec<_>>>()?;
         scenarios.push(json!({
             "name": sc.name,
             "resolved": sc,

@@ -117,6 +117,22 @@ impl Scenario {
         Ok((regions, rules))
     }
 
+    /// Every file the scenario reads besides its ledgers: itself, its `extends` chain, the
+    /// regions, the rulebook and the optional tables.
+    pub fn input_files(&self) -> Vec<PathBuf> {
+        let mut files = vec![self.file.clone()];
+        files.extend(self.extends.iter().cloned());
+        files.push(self.regions.clone());
+        files.push(self.rulebook.clone());
+        files.extend(
+            [&self.subsidies, &self.bases, &self.rebates, &self.transfers]
+                .into_iter()
+                .flatten()
+                .cloned(),
+        );
+        files
+    }
+
     /// The optional tables the scenario names (subsidies, bases, rebates, transfers).
     pub fn tables(&self, regions: &RegionTable) -> Result<crate::tables::SettlementTables> {
         crate::tables::SettlementTables::load(
