@@ -5,6 +5,7 @@
 use crate::baseline::FixedBase;
 use crate::error::{Error, Result};
 use crate::money::parse_yuan;
+use crate::period::{FIRST_YEAR, LAST_YEAR};
 use crate::regions::csv_reason;
 use crate::regions::{RegionKind, RegionTable};
 use serde::Deserialize;
@@ -13,6 +14,34 @@ use std::path::Path;
 
 /// Amounts in fen per (region code, fiscal year).
 pub type AmountTable = BTreeMap<(String, i32), i64>;
+
+/// Checks a table's year (the ledger's range) and stores one amount per key: a second row
+/// for the same region and year is refused (a repeated export line would count twice).
+fn put(
+    out: &mut AmountTable,
+    path: &Path,
+    row: u64,
+    (code, year): (String, i32),
+    fen: i64,
+) -> Result<()> {
+    if !(FIRST_YEAR..=LAST_YEAR).contains(&year) {
+        return Err(Error::row(
+            path,
+            row,
+            format!("fiscal_year {year} is not a year in {FIRST_YEAR}–{LAST_YEAR}"),
+        ));
+    }
+    if out.insert((code.clone(), year), fen).is_some() {
+        return Err(Error::row(
+            path,
+            row,
+            format!(
+                "a second row for {code} in {year}: one row per region and year (sum them first)"
+            ),
+        ));
+    }
+    Ok(())
+}
 
 fn read<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<(u64, T)>> {
     let mut reader = csv::ReaderBuilder::new()
@@ -77,7 +106,7 @@ pub fn load_subsidies(path: &Path, regions: &RegionTable) -> Result<AmountTable>
         }
         let fen =
             parse_yuan(&r.amount).map_err(|e| Error::row(path, row, format!("amount: {e}")))?;
-        *out.entry((r.county, r.fiscal_year)).or_insert(0) += fen;
+        put(&mut out, path, row, (r.county, r.fiscal_year), fen)?;
     }
     Ok(out)
 }
@@ -96,6 +125,16 @@ pub fn load_bases(path: &Path, regions: &RegionTable) -> Result<BTreeMap<String,
     for (row, r) in read::<BaseRow>(path)? {
         known(regions, path, row, &r.county, Some(RegionKind::County))?;
         let base = parse_yuan(&r.base).map_err(|e| Error::row(path, row, format!("base: {e}")))?;
+        if !(FIRST_YEAR..=LAST_YEAR).contains(&r.from_year) {
+            return Err(Error::row(
+                path,
+                row,
+                format!(
+                    "from_year {} is not a year in {FIRST_YEAR}–{LAST_YEAR}",
+                    r.from_year
+                ),
+            ));
+        }
         let fb = FixedBase {
             county: r.county.clone(),
             from_year: r.from_year,
@@ -138,7 +177,7 @@ pub fn load_amounts(path: &Path, regions: &RegionTable) -> Result<AmountTable> {
         }
         let fen =
             parse_yuan(&r.amount).map_err(|e| Error::row(path, row, format!("amount: {e}")))?;
-        *out.entry((r.region_code, r.fiscal_year)).or_insert(0) += fen;
+        put(&mut out, path, row, (r.region_code, r.fiscal_year), fen)?;
     }
     Ok(out)
 }

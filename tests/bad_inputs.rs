@@ -234,6 +234,16 @@ fn bad_tables_name_file_row_and_reason() {
         ),
         (
             "subsidies",
+            "subsidies_repeated_row.csv",
+            &["row 2", "a second row for 990121 in 2021"][..],
+        ),
+        (
+            "rebates",
+            "rebates_year_out_of_range.csv",
+            &["row 1", "fiscal_year 2202"][..],
+        ),
+        (
+            "subsidies",
             "subsidies_wrong_prefecture.csv",
             &["row 1", "not the prefecture of county 990121"][..],
         ),
@@ -335,6 +345,10 @@ fn bad_scenarios_name_the_key() {
         (
             "base_years_twice.toml",
             &["baseline.base_years", "lists 2021 twice"][..],
+        ),
+        (
+            "growth_unknown_item.toml",
+            &["projection.growth.99999", "matches no item"][..],
         ),
         (
             "growth_seven_decimals.toml",

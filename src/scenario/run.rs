@@ -110,6 +110,19 @@ pub fn run_scenario(sc: &Scenario, scan: &LedgerScan, opts: RunOptions) -> Resul
         .max()
         .ok_or_else(|| Error::Input("the ledger has no good rows".into()))?;
     if let Some(p) = &sc.projection {
+        // a growth key that matches no item grown would be a typo growing nothing
+        for prefix in p.growth.keys().filter(|k| *k != "default") {
+            if !totals
+                .iter()
+                .any(|t| t.key.year == last && t.key.item.starts_with(prefix.as_str()))
+            {
+                return Err(Error::key(
+                    &sc.file,
+                    format!("projection.growth.{prefix}"),
+                    format!("matches no item of the last ledger year {last}"),
+                ));
+            }
+        }
         let projected = project(&totals, last, p)?;
         shares.extend(split_monthly(projected.iter(), &regions, &rules, true)?);
     }
