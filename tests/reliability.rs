@@ -440,3 +440,21 @@ fn quarantine_lists_every_scenarios_rejects_and_is_rewritten_each_run() {
     run(&[&dir.path().join("fixed.toml")]);
     assert_eq!(read(&q).lines().count(), 1, "{}", read(&q));
 }
+
+#[test]
+fn the_current_folder_is_never_an_output_and_nothing_is_left_behind() {
+    let mini = mini_copy();
+    let work = tempfile::tempdir().unwrap();
+    let r = fencheng()
+        .current_dir(work.path())
+        .args(["run", "--quiet", "--force", "--granularity", "monthly"])
+        .arg(mini.path().join("fixed.toml"))
+        .args(["--out", "."])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(1), "{err}");
+    assert!(err.contains("current folder"), "{err}");
+    let left: Vec<_> = std::fs::read_dir(work.path()).unwrap().flatten().collect();
+    assert!(left.is_empty(), "{left:?}");
+}

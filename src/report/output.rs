@@ -14,6 +14,15 @@ pub struct Staging {
 impl Staging {
     /// Starts writing towards `target`. An existing non-empty folder is refused unless `force`.
     pub fn new(target: &Path, force: bool) -> Result<Staging> {
+        // the folder a run is started in (or one above it) cannot be renamed away
+        if let (Ok(t), Ok(cwd)) = (target.canonicalize(), std::env::current_dir()) {
+            if cwd.starts_with(&t) {
+                return Err(Error::file(
+                    target,
+                    "is the current folder or holds it: write the output to a folder of its own",
+                ));
+            }
+        }
         if target.exists() {
             let non_empty = std::fs::read_dir(target)
                 .map_err(|e| Error::io(target, e))?
@@ -52,9 +61,18 @@ impl Staging {
         self.tmp.as_ref().expect("staging not committed").path()
     }
 
-    /// Moves the finished folder into place (replacing an old one with `force`).
+    /// Moves the finished folder into place (replacing an old one with `force`). On
+    /// failure the finished folder is removed and an old one left where it was.
     pub fn commit(mut self) -> Result<PathBuf> {
         let tmp = self.tmp.take().expect("staging not committed").keep();
+        let placed = self.place(&tmp);
+        if placed.is_err() {
+            let _ = std::fs::remove_dir_all(&tmp);
+        }
+        placed
+    }
+
+    fn place(&self, tmp: &Path) -> Result<PathBuf> {
         if self.target.exists() {
             if !self.force
                 && std::fs::read_dir(&self.target)
@@ -67,12 +85,16 @@ impl Staging {
                     "output folder appeared while writing",
                 ));
             }
-            let old = tmp.with_extension("old");
+            // unique beside the staging folder, and swept like it if the run is killed
+            let old = PathBuf::from(format!("{}-old", tmp.display()));
             std::fs::rename(&self.target, &old).map_err(|e| Error::io(&self.target, e))?;
-            std::fs::rename(&tmp, &self.target).map_err(|e| Error::io(&self.target, e))?;
+            if let Err(e) = std::fs::rename(tmp, &self.target) {
+                let _ = std::fs::rename(&old, &self.target);
+                return Err(Error::io(&self.target, e));
+            }
             std::fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
         } else {
-            std::fs::rename(&tmp, &self.target).map_err(|e| Error::io(&self.target, e))?;
+            std::fs::rename(tmp, &self.target).map_err(|e| Error::io(&self.target, e))?;
         }
         Ok(self.target.clone())
     }
