@@ -105,7 +105,7 @@ impl Error {
     /// A short suggestion for the user, where one helps.
     pub fn hint(&self) -> Option<&'static str> {
         let text = self.to_string();
-        if text.contains("utf-8") || text.contains("UTF-8") {
+        if text.contains("try --encoding gbk") {
             Some("if the file comes from a Chinese finance system, try --encoding gbk")
         } else if text.contains("more than 2 decimals") {
             Some("amounts are yuan with at most 2 decimals (fen); fix the export, do not round")

@@ -230,7 +230,9 @@ pub fn csv_reason(e: &csv::Error) -> String {
         } => {
             format!("{len} fields where the header has {expected_len}")
         }
-        csv::ErrorKind::Utf8 { .. } => "invalid UTF-8 (try --encoding gbk)".to_string(),
+        csv::ErrorKind::Utf8 { .. } => "invalid UTF-8: regions and tables are read as UTF-8 \
+                                         (save the file as UTF-8; --encoding gbk is for ledgers)"
+            .to_string(),
         _ => e.to_string(),
     }
 }

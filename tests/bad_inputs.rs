@@ -219,6 +219,15 @@ fn bad_tables_name_file_row_and_reason() {
         ),
         (
             "regions",
+            "regions_gbk.csv",
+            &[
+                "invalid UTF-8",
+                "save the file as UTF-8",
+                "--encoding gbk is for ledgers",
+            ][..],
+        ),
+        (
+            "regions",
             "regions_unknown_parent.csv",
             &["parent 990777"][..],
         ),
@@ -346,6 +355,7 @@ fn bad_scenarios_name_the_key() {
             "base_years_twice.toml",
             &["baseline.base_years", "lists 2021 twice"][..],
         ),
+        ("no_ledgers.toml", &["scenario.ledgers", "at least one"][..]),
         (
             "growth_unknown_item.toml",
             &["projection.growth.99999", "matches no item"][..],

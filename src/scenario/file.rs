@@ -300,6 +300,12 @@ pub fn parse(path: &Path, table: Table) -> Result<Scenario> {
     if h.years.is_empty() {
         return Err(key("scenario.years", "needs at least one year".into()));
     }
+    if h.ledgers.is_empty() {
+        return Err(key(
+            "scenario.ledgers",
+            "needs at least one file, folder or glob".into(),
+        ));
+    }
     let mut years = h.years;
     years.sort();
     years.dedup();

@@ -24,7 +24,12 @@ pub fn project(totals: &[MonthlyTotal], last: i32, p: &Projection) -> Result<Vec
             let amount = Decimal::from(t.amount).checked_mul(factor).ok_or_else(|| {
                 Error::Input(format!("projected amount of {:?} overflows", t.key))
             })?;
-            let amount = round_decimal_fen(amount).map_err(Error::Input)?;
+            let amount = round_decimal_fen(amount).map_err(|e| {
+                Error::Input(format!(
+                    "projected {year}-{:02} of region {} item {}: {e}",
+                    t.key.month, t.key.region, t.key.item
+                ))
+            })?;
             out.push(MonthlyTotal {
                 key: ShareKey {
                     year,
