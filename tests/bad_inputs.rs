@@ -449,3 +449,23 @@ fn every_broken_file_has_a_case() {
     }
     assert!(files >= 30, "{files} broken files");
 }
+
+#[test]
+fn a_ledger_too_large_to_sum_exactly_is_refused() {
+    // each row within the 10^12-yuan cap, their sum beyond what i64 fen can hold with room:
+    // refused up front, never summed with a wrap
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.csv");
+    let mut csv = String::from("fiscal_year,month,region_code,item_code,budget_level,amount\n");
+    for i in 0..12_000 {
+        csv.push_str(&format!(
+            "2022,{},990121,10101,shared,999999999999.99\n",
+            1 + i % 12
+        ));
+    }
+    std::fs::write(&path, csv).unwrap();
+    refused(
+        &["validate", path.to_str().unwrap()],
+        &["add up to", "fencheng sums exactly"],
+    );
+}

@@ -361,6 +361,8 @@ struct Worker {
     spilled: u64,
     /// Rows read (good or not).
     rows: u64,
+    /// Σ |fen| of the good rows: bounds every sum the engine makes of them.
+    abs_fen: u128,
     /// In the re-check of voucher hashes: the candidates, and what matched them.
     recheck: Option<Recheck>,
 }
@@ -379,6 +381,7 @@ impl Worker {
             sums: Vec::new(),
             batch_hashes: Vec::new(),
             row_problems: 0,
+            abs_fen: 0,
             has_vouchers: false,
             hashes: vec![Vec::new(); 1 << HASH_BUCKET_BITS],
             keep,
@@ -592,6 +595,7 @@ impl Worker {
                 || polars_err!(ComputeError: "a monthly total is beyond ±9.2 × 10^16 yuan"),
             )?;
             s.1 += 1;
+            self.abs_fen += u128::from(fen.unsigned_abs());
             if self.keep {
                 self.keep(k, fen)?;
             }
@@ -691,6 +695,10 @@ impl ReceiptStore {
         Ok(())
     }
 }
+
+/// The largest Σ |amount| of a ledger's good receipts, in fen (i64::MAX / 8, about
+/// 1.15 × 10^16 yuan: thousands of years of a province's revenue).
+pub const MAX_LEDGER_ABS_FEN: u128 = (i64::MAX / 8) as u128;
 
 /// What the pass found.
 pub(crate) struct PassResult {
@@ -966,6 +974,18 @@ pub(crate) fn sum_ledger(paths: &[PathBuf], encoding: Encoding) -> Result<PassRe
     // Voucher hashes seen twice, bucket by bucket.
     let has_vouchers = workers.iter().any(|w| w.has_vouchers);
     let row_problems = workers.iter().map(|w| w.row_problems).sum();
+    // every sum the engine makes of the receipts (per key, region, year, province, in any
+    // order) is at most their Σ |fen|: keep that within i64 with room for the few fields
+    // a statement adds together, so no sum can wrap
+    let abs_fen: u128 = workers.iter().map(|w| w.abs_fen).sum();
+    if abs_fen > MAX_LEDGER_ABS_FEN {
+        return Err(Error::Input(format!(
+            "the ledger's receipts add up to {} yuan in absolute value, more than the {} \
+             yuan fencheng sums exactly",
+            abs_fen / 100,
+            MAX_LEDGER_ABS_FEN / 100
+        )));
+    }
     let mut voucher_candidates = HashSet::new();
     if has_vouchers {
         use rayon::prelude::*;

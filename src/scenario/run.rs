@@ -124,6 +124,22 @@ pub fn run_scenario(sc: &Scenario, scan: &LedgerScan, opts: RunOptions) -> Resul
             }
         }
         let projected = project(&totals, last, p)?;
+        let abs: u128 = projected
+            .iter()
+            .map(|t| u128::from(t.amount.unsigned_abs()))
+            .sum();
+        if abs > crate::ledger::pass::MAX_LEDGER_ABS_FEN {
+            return Err(Error::key(
+                &sc.file,
+                "projection",
+                format!(
+                    "the projected receipts add up to {} yuan in absolute value, more than \
+                     the {} yuan fencheng sums exactly",
+                    abs / 100,
+                    crate::ledger::pass::MAX_LEDGER_ABS_FEN / 100
+                ),
+            ));
+        }
         shares.extend(split_monthly(projected.iter(), &regions, &rules, true)?);
     }
     // an actual year to settle must be in the ledgers: a year with no receipt would
