@@ -180,6 +180,19 @@ fn a_growth_axis_alone_reaches_every_projected_item() {
     let base = run_scenario(&plan.scenario, &scan, opts).unwrap();
     assert!(base.shares.iter().filter(|s| s.projected).count() > 1);
     let ev = Evaluator::new(&base, &base, &plan.axes).unwrap();
+    // a growth axis on a prefix no projected receipt has would vary nothing
+    let mut typo = plan.axes.clone();
+    typo[0].kind = fencheng::scenario::sweep::AxisKind::Growth {
+        prefix: "99999".into(),
+    };
+    let err = Evaluator::new(&base, &base, &typo)
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        err.contains("99999") && err.contains("no projected"),
+        "{err}"
+    );
     for p in &points {
         let full = run_scenario(&p.scenario, &scan, opts).unwrap();
         let (_, expected) = compare(&base, &full);

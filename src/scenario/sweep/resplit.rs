@@ -109,6 +109,19 @@ impl Resplitter {
                 "an override axis names item {missing}, which is not in the rulebook"
             )));
         }
+        for axis in axes {
+            if let AxisKind::Growth { prefix } = &axis.kind {
+                let reaches = |s: &&crate::split::ShareRow| {
+                    s.projected && (prefix == "default" || s.key.item.starts_with(prefix.as_str()))
+                };
+                if !base.shares.iter().any(|s| reaches(&s)) {
+                    return Err(Error::Input(format!(
+                        "growth axis `{}`: prefix {prefix} matches no projected receipt",
+                        axis.name
+                    )));
+                }
+            }
+        }
         let (mut rule_index, mut item_index) = (HashMap::new(), HashMap::new());
         for it in &override_items {
             intern(&mut r.rule_items, &mut rule_index, it);
