@@ -4,7 +4,7 @@
 use fencheng::regions::RegionKind;
 use fencheng::scenario::run::ScenarioResult;
 
-fn yi(fen: i64) -> String {
+pub(super) fn yi(fen: i64) -> String {
     // fen → 亿元 with 2 decimals, rounded half away from zero
     let v = fencheng::money::round_div(fen as i128, 100_000_000) as i64;
     fencheng::money::format_yuan(v)

@@ -78,8 +78,23 @@ pub fn synth(a: SynthArgs) -> Result<()> {
                 files.len(),
                 a.out.display()
             );
+            // calibration per year, in 亿元 (100 million yuan)
+            let yi = super::summary::yi;
+            println!(
+                "year      rows  refunds  collected      local   VAT local  counties  county median"
+            );
             for y in &cal.years {
-                println!("{y:?}");
+                println!(
+                    "{} {:>9} {:>8} {:>10} {:>10} {:>11} {:>9} {:>14}",
+                    y.year,
+                    y.rows,
+                    y.negative_rows,
+                    yi(y.collected),
+                    yi(y.local),
+                    yi(y.vat_local),
+                    y.counties,
+                    yi(y.county_median)
+                );
             }
         }
     }
