@@ -242,3 +242,29 @@ fn sweep_files_are_checked_before_any_run() {
         assert!(err.contains("s.toml"), "{err}");
     }
 }
+
+#[test]
+fn henan_points_against_another_reference_summarize_like_compare() {
+    // the reference is the counterfactual, not the sweep's base: the summary must still be
+    // what `compare` gives for the point's scenario against it
+    let plan = SweepPlan::load(Path::new("scenarios/sweep-vat-province.toml")).unwrap();
+    let reference =
+        fencheng::scenario::Scenario::load(Path::new("scenarios/no-reform-2030.toml")).unwrap();
+    let points = plan.points().unwrap();
+    let scan = LedgerScan::open(&plan.scenario.ledgers, Encoding::Utf8).unwrap();
+    let opts = RunOptions {
+        granularity: Granularity::Monthly,
+        quarantine: false,
+    };
+    let base = run_scenario(&plan.scenario, &scan, opts).unwrap();
+    let reference = run_scenario(&reference, &scan, opts).unwrap();
+    let ev = Evaluator::new(&base, &reference, &plan.axes).unwrap();
+    let p = &points[10];
+    let full = run_scenario(&p.scenario, &scan, opts).unwrap();
+    let (_, expected) = compare(&reference, &full);
+    assert_eq!(expected.len(), 12);
+    assert!(expected
+        .iter()
+        .any(|r| r.winners > 0 && r.delta_prefectures < 0));
+    assert_eq!(ev.summarize(p).unwrap(), expected);
+}
