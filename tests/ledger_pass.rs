@@ -226,3 +226,30 @@ fn receipts_spilled_to_a_file_split_as_those_kept_in_memory() {
     assert_eq!(run(Some("0"), "file"), memory);
     assert_eq!(run(Some("100000"), "both"), memory);
 }
+
+#[test]
+fn blank_lines_are_not_rows_for_the_pass_nor_the_checks() {
+    let dir = tempfile::tempdir().unwrap();
+    let header = "fiscal_year,month,region_code,item_code,budget_level,amount\n";
+    let rows = "2022,1,410122,10101,shared,5.00\n2022,2,410122,10101,shared,3.00\n";
+    std::fs::write(dir.path().join("plain.csv"), format!("{header}{rows}")).unwrap();
+    // blank lines inside and at the end, LF and CRLF, and a row with only a year
+    let blanks = format!(
+        "{header}2022,1,410122,10101,shared,5.00\n\n,,,,,\r\n2022,,,,,\n2022,2,410122,10101,shared,3.00\n\n\n"
+    );
+    std::fs::write(dir.path().join("blank.csv"), blanks).unwrap();
+    let open = |f: &str| LedgerScan::open(&[dir.path().join(f)], Encoding::Utf8).unwrap();
+    let (plain, blank) = (open("plain.csv"), open("blank.csv"));
+    assert_eq!(blank.totals, plain.totals);
+    assert_eq!(blank.row_problem_count, 0);
+    assert_eq!(blank.rejects(&BTreeMap::new()).unwrap().count(), 0);
+    // a row with a value left is still a row, and a bad one
+    std::fs::write(
+        dir.path().join("half.csv"),
+        format!("{header}{rows},,,,shared,\n"),
+    )
+    .unwrap();
+    let half = open("half.csv");
+    assert_eq!(half.row_problem_count, 1);
+    assert_eq!(half.rejects(&BTreeMap::new()).unwrap().count(), 1);
+}

@@ -110,9 +110,33 @@ pub fn with_row_checks(lf: LazyFrame) -> LazyFrame {
         PROBLEM_SEPARATOR,
         true,
     );
-    let problem = when(joined.clone().is_null().or(joined.clone().eq(lit(""))))
-        .then(none())
-        .otherwise(joined);
+    // a blank line (nothing but perhaps a year) is not a row: no problem, and no key
+    let empty = |c: &str| {
+        col(c)
+            .is_null()
+            .or(col(c).cast(DataType::String).eq(lit("")))
+    };
+    let blank = [
+        MONTH,
+        REGION_CODE,
+        ITEM_CODE,
+        BUDGET_LEVEL,
+        AMOUNT,
+        VOUCHER_ID,
+    ]
+    .into_iter()
+    .map(empty)
+    .reduce(|a, b| a.and(b))
+    .expect("columns");
+    let problem = when(
+        joined
+            .clone()
+            .is_null()
+            .or(joined.clone().eq(lit("")))
+            .or(blank),
+    )
+    .then(none())
+    .otherwise(joined);
     lf.with_columns([
         problem.alias(PROBLEM),
         fen_checked.alias(AMOUNT_FEN),

@@ -476,6 +476,17 @@ impl Worker {
             AmountColumn::Fen => None,
         };
         let text_arr = text_ca.map(first);
+        // a blank line (nothing but perhaps a year) is not a row: skipped, as check.rs does
+        let empty = |v: Option<&str>| v.is_none_or(str::is_empty);
+        let blank = |i: usize| {
+            month.get(i).is_none()
+                && empty(region.get(i))
+                && empty(item.get(i))
+                && empty(level.get(i))
+                && fen_arr.is_none_or(|a| a.get(i).is_none())
+                && text_arr.is_none_or(|a| empty(a.get(i)))
+                && voucher.is_none_or(|v| empty(v.get(i)))
+        };
         for i in 0..n {
             let vch = voucher.and_then(|v| v.get(i));
             if vch.is_some() {
@@ -484,14 +495,14 @@ impl Worker {
             let y = match year_const.unwrap_or_else(|| year.and_then(|y| y.get(i))) {
                 Some(y) if (FIRST_YEAR..=LAST_YEAR).contains(&y) => y,
                 _ => {
-                    self.row_problems += 1;
+                    self.row_problems += u64::from(!blank(i));
                     continue;
                 }
             };
             let m = match month.get(i) {
                 Some(m) if (1..=12).contains(&m) => m as u8,
                 _ => {
-                    self.row_problems += 1;
+                    self.row_problems += u64::from(!blank(i));
                     continue;
                 }
             };
