@@ -10,16 +10,19 @@ use fencheng::scenario::sweep::{Evaluator, SweepPlan};
 use fencheng::split::Granularity;
 use std::path::Path;
 
+/// Sweeps split monthly totals.
+const MONTHLY: RunOptions = RunOptions {
+    granularity: Granularity::Monthly,
+    quarantine: false,
+};
+
 #[test]
 fn fast_points_equal_full_runs_for_every_axis_kind() {
     let plan = SweepPlan::load(Path::new("tests/cases/mini/sweep.toml")).unwrap();
     let points = plan.points().unwrap();
     assert_eq!(points.len(), 2 * 2 * 2 * 2 * 2);
     let scan = LedgerScan::open(&plan.scenario.ledgers, Encoding::Utf8).unwrap();
-    let opts = RunOptions {
-        granularity: Granularity::Monthly,
-        quarantine: false,
-    };
+    let opts = MONTHLY;
     let base = run_scenario(&plan.scenario, &scan, opts).unwrap();
     let reference = run_scenario(&plan.against, &scan, opts).unwrap();
     let ev = Evaluator::new(&base, &reference, &plan.axes).unwrap();
@@ -62,10 +65,7 @@ fn a_point_changing_what_the_axes_did_not_prepare_is_refused() {
     let plan = SweepPlan::load(Path::new("tests/cases/mini/sweep.toml")).unwrap();
     let points = plan.points().unwrap();
     let scan = LedgerScan::open(&plan.scenario.ledgers, Encoding::Utf8).unwrap();
-    let opts = RunOptions {
-        granularity: Granularity::Monthly,
-        quarantine: false,
-    };
+    let opts = MONTHLY;
     let base = run_scenario(&plan.scenario, &scan, opts).unwrap();
     // prepared for the indexation axis only: the VAT overrides and growth were not
     let only_rate: Vec<_> = plan
@@ -89,10 +89,7 @@ fn henan_sweep_points_summarize_like_their_full_runs() {
     let points = plan.points().unwrap();
     assert_eq!(points.len(), 31 * 33);
     let scan = LedgerScan::open(&plan.scenario.ledgers, Encoding::Utf8).unwrap();
-    let opts = RunOptions {
-        granularity: Granularity::Monthly,
-        quarantine: false,
-    };
+    let opts = MONTHLY;
     let base = run_scenario(&plan.scenario, &scan, opts).unwrap();
     let ev = Evaluator::new(&base, &base, &plan.axes).unwrap();
     for i in [0, 500, points.len() - 1] {
@@ -173,10 +170,7 @@ fn a_growth_axis_alone_reaches_every_projected_item() {
     let points = plan.points().unwrap();
     assert_eq!(points.len(), 2);
     let scan = LedgerScan::open(&plan.scenario.ledgers, Encoding::Utf8).unwrap();
-    let opts = RunOptions {
-        granularity: Granularity::Monthly,
-        quarantine: false,
-    };
+    let opts = MONTHLY;
     let base = run_scenario(&plan.scenario, &scan, opts).unwrap();
     assert!(base.shares.iter().filter(|s| s.projected).count() > 1);
     let ev = Evaluator::new(&base, &base, &plan.axes).unwrap();
@@ -252,10 +246,7 @@ fn henan_points_against_another_reference_summarize_like_compare() {
         fencheng::scenario::Scenario::load(Path::new("scenarios/no-reform-2030.toml")).unwrap();
     let points = plan.points().unwrap();
     let scan = LedgerScan::open(&plan.scenario.ledgers, Encoding::Utf8).unwrap();
-    let opts = RunOptions {
-        granularity: Granularity::Monthly,
-        quarantine: false,
-    };
+    let opts = MONTHLY;
     let base = run_scenario(&plan.scenario, &scan, opts).unwrap();
     let reference = run_scenario(&reference, &scan, opts).unwrap();
     let ev = Evaluator::new(&base, &reference, &plan.axes).unwrap();
