@@ -469,3 +469,17 @@ fn a_ledger_too_large_to_sum_exactly_is_refused() {
         &["add up to", "fencheng sums exactly"],
     );
 }
+
+#[test]
+fn synth_csv_without_receipts_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = fencheng()
+        .args(["synth", "--csv", "--out"])
+        .arg(dir.path().join("s"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("--receipts"), "{err}");
+    assert!(!dir.path().join("s").exists());
+}

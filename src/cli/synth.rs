@@ -29,7 +29,7 @@ pub struct SynthArgs {
     #[arg(long)]
     receipts: Option<u64>,
     /// With --receipts, also write CSV.
-    #[arg(long)]
+    #[arg(long, requires = "receipts")]
     csv: bool,
 }
 
