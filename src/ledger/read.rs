@@ -140,13 +140,9 @@ pub(crate) struct Opened {
 /// Column name under which [`Opened::length_guard`] is read (and then ignored).
 pub(crate) const LENGTH_GUARD: &str = "__row_length_guard";
 
-impl Opened {
-    /// The expression reading the length guard, if there is one.
-    fn guard(&self) -> Option<Expr> {
-        self.length_guard
-            .as_deref()
-            .map(|c| col(c).cast(DataType::String).alias(LENGTH_GUARD))
-    }
+/// The expression reading a file's [`Opened::length_guard`] column, if it has one.
+fn guard(length_guard: Option<String>) -> Option<Expr> {
+    length_guard.map(|c| col(c).cast(DataType::String).alias(LENGTH_GUARD))
 }
 
 /// Opens one ledger file and checks that it has the required columns.
@@ -232,14 +228,12 @@ pub(crate) fn open_file(path: &Path, encoding: Encoding) -> Result<Opened> {
 /// Opens one ledger file as a lazy frame whose ledger columns are all text, plus
 /// [`FILE_ID`] (`file_id`) and [`ROW`] (1-based data row).
 pub fn scan_file(path: &Path, file_id: u32, encoding: Encoding) -> Result<LazyFrame> {
-    let opened = open_file(path, encoding)?;
-    let guard = opened.guard();
     let Opened {
         lf,
         schema,
         hive_year,
-        ..
-    } = opened;
+        length_guard,
+    } = open_file(path, encoding)?;
     let text = |name: &str| col(name).cast(DataType::String).alias(name);
     let mut exprs: Vec<Expr> = REQUIRED
         .iter()
@@ -254,7 +248,7 @@ pub fn scan_file(path: &Path, file_id: u32, encoding: Encoding) -> Result<LazyFr
         lit(NULL).cast(DataType::String).alias(VOUCHER_ID)
     });
     exprs.push(lit(file_id).cast(DataType::UInt32).alias(FILE_ID));
-    exprs.extend(guard);
+    exprs.extend(guard(length_guard));
     Ok(lf
         .with_row_index(ROW, Some(1))
         .select(exprs.into_iter().chain([col(ROW)]).collect::<Vec<_>>()))
@@ -278,14 +272,12 @@ pub(crate) fn typed_file(
     path: &Path,
     encoding: Encoding,
 ) -> Result<(LazyFrame, AmountColumn, bool)> {
-    let opened = open_file(path, encoding)?;
-    let guard = opened.guard();
     let Opened {
         lf,
         schema,
         hive_year,
-        ..
-    } = opened;
+        length_guard,
+    } = open_file(path, encoding)?;
     let dtype = |c: &str| schema.get(c).cloned().unwrap_or(DataType::Null);
     let int32 = |c: &str| {
         let e = if dtype(c).is_integer() {
@@ -322,7 +314,7 @@ pub(crate) fn typed_file(
     if vouchers {
         exprs.push(text(VOUCHER_ID));
     }
-    exprs.extend(guard);
+    exprs.extend(guard(length_guard));
     Ok((lf.select(exprs), kind, vouchers))
 }
 

@@ -226,6 +226,11 @@ impl RuleSet {
         Ok(())
     }
 
+    /// Whether the rulebook has an item with exactly this code (what an override names).
+    pub fn has_item(&self, code: &str) -> bool {
+        self.items.contains_key(code)
+    }
+
     /// Every item, by code.
     pub fn items(&self) -> impl Iterator<Item = &ItemRules> {
         self.items.values()

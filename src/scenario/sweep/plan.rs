@@ -203,7 +203,7 @@ impl SweepPlan {
                 ));
             }
             if let AxisKind::Override { item, .. } = &axis.kind {
-                if !rules.items().any(|r| r.code == *item) {
+                if !rules.has_item(item) {
                     return Err(Error::key(
                         path,
                         format!("axis[{i}].item"),

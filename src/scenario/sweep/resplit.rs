@@ -101,10 +101,7 @@ impl Resplitter {
             base_overrides: base.scenario.overrides.len(),
             base_projection: base.scenario.projection.clone(),
         };
-        if let Some(missing) = override_items
-            .iter()
-            .find(|it| !base.rules.items().any(|i| i.code == **it))
-        {
+        if let Some(missing) = override_items.iter().find(|it| !base.rules.has_item(it)) {
             return Err(Error::Input(format!(
                 "an override axis names item {missing}, which is not in the rulebook"
             )));
