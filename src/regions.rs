@@ -173,6 +173,16 @@ impl RegionTable {
         self.prefecture_of(county).is_some() && county.direct_since.is_none_or(|d| ym < d)
     }
 
+    /// The months of `year` in which a county is prefecture-managed (0 to 12): what its
+    /// prefecture's subsidy (市对县补助) is prorated by.
+    pub fn managed_months(&self, county: &Region, year: i32) -> u32 {
+        (1..=12)
+            .filter(|&m| {
+                YearMonth::new(year, m).is_ok_and(|ym| self.is_prefecture_managed(county, ym))
+            })
+            .count() as u32
+    }
+
     /// Changes one county's switch date (a scenario's `[regime]`).
     pub fn set_direct_since(&mut self, code: &str, date: Option<YearMonth>) -> Result<(), String> {
         let i = self

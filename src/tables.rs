@@ -2,7 +2,6 @@
 //! ledgers, e.g. the pilots'), tax rebates (返还性收入) and transfer payments (转移支付).
 //! Each is a small CSV; amounts are yuan with at most 2 decimals.
 
-use crate::baseline::FixedBase;
 use crate::error::{Error, Result};
 use crate::money::parse_yuan;
 use crate::period::{FIRST_YEAR, LAST_YEAR};
@@ -11,6 +10,17 @@ use crate::regions::{RegionKind, RegionTable};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
+
+/// A base fixed before the ledgers begin (`bases.csv`), e.g. a pilot county's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FixedBase {
+    /// County code.
+    pub county: String,
+    /// Year from which the base holds (the switch year).
+    pub from_year: i32,
+    /// The base, in fen (counts as `shared_base`).
+    pub base: i64,
+}
 
 /// Amounts in fen per (region code, fiscal year).
 pub type AmountTable = BTreeMap<(String, i32), i64>;
@@ -180,6 +190,18 @@ pub fn load_amounts(path: &Path, regions: &RegionTable) -> Result<AmountTable> {
         put(&mut out, path, row, (r.region_code, r.fiscal_year), fen)?;
     }
     Ok(out)
+}
+
+/// A county's annual subsidy `T(y)` from its prefecture (市对县补助, the subsidy of a full
+/// prefecture-managed year): its `subsidies.csv` amount for `year`, or, when the table has
+/// no row for that year, the amount of its latest earlier row, held flat (in actual and
+/// projected years alike); 0 when it has none. The one definition of a year's subsidy:
+/// the base's subsidy part (补助基数) and the settlement's subsidy flow both read it.
+pub fn annual_subsidy(subsidies: &AmountTable, county: &str, year: i32) -> i64 {
+    subsidies
+        .range((county.to_string(), i32::MIN)..=(county.to_string(), year))
+        .next_back()
+        .map_or(0, |(_, v)| *v)
 }
 
 /// The optional tables a scenario names, loaded (absent ones empty): what the baselines

@@ -386,6 +386,42 @@ fn existing_output_is_refused_without_force_and_kept_intact() {
         std::fs::read_to_string(out.join("keep.txt")).unwrap(),
         "earlier output"
     );
+    // --force replaces only fencheng's own output: a folder of other files is refused
+    // (exit 2), untouched
+    let args = [
+        "run",
+        &sc,
+        "--out",
+        out.to_str().unwrap(),
+        "--force",
+        "--quiet",
+    ];
+    let err = fencheng()
+        .args(args)
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8_lossy(&err);
+    assert!(
+        err.contains("nothing was touched") && err.contains("manifest.json"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 1);
+    // a manifest that is not fencheng's does not count either
+    std::fs::write(
+        out.join("manifest.json"),
+        r#"{"engine": {"name": "other"}}"#,
+    )
+    .unwrap();
+    fencheng().args(args).assert().code(2);
+    assert!(out.join("keep.txt").exists());
+    // an earlier fencheng output is replaced whole
+    std::fs::remove_file(out.join("keep.txt")).unwrap();
+    std::fs::remove_file(out.join("manifest.json")).unwrap();
+    fencheng().args(args).assert().success();
+    std::fs::write(out.join("keep.txt"), "a file inside an earlier output").unwrap();
     fencheng()
         .args([
             "run",

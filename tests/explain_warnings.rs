@@ -75,7 +75,9 @@ fn explained_item_lines_add_up_to_every_statement() {
                 + fen(&s["rebates"])
                 + fen(&s["transfers"])
                 - fen(&s["base_paid"])
-                + fen(&s["base_received"]);
+                + fen(&s["base_received"])
+                - fen(&s["subsidy_paid"])
+                + fen(&s["subsidy_received"]);
             assert_eq!(
                 (formula, fen(&s["available"])),
                 (row.available, row.available)
@@ -94,9 +96,9 @@ fn explanation_of_990121_2023_reads_out_the_statement() {
     let t = e.render_text();
     for words in [
         "collected 15000.00 = central 7500.00 + province 1500.00 + prefecture 0.00 + retained 6000.00",
-        "base year 2021: S (prefecture's old-rule part of shared receipts) 1080.00, subsidy B (市对县补助) 300.00",
+        "base year 2021: S (prefecture's old-rule part of shared receipts) 1080.00, subsidy B (市对县补助 T of that year, the base's subsidy part) 300.00",
         "net_base = shared_base − subsidy_base = 1080.00 − 300.00 = 780.00",
-        "− base_paid 780.00 + base_received 0.00 = 5220.00",
+        "− base_paid 780.00 + base_received 0.00 − subsidy_paid 0.00 + subsidy_received 0.00 = 5220.00",
         "per capita = round(5220.00 / 100 residents) = 52.20",
         "province-direct, prefecture share 0 (old rules: 0.3)",
     ] {
@@ -197,15 +199,24 @@ fn indexation_steps_reproduce_the_due_of_every_indexation() {
             assert_eq!(fen(&last["settled_due"]), b.due);
         }
     }
-    // 990122 (bases.csv, from 2014) at 3 %: 1000.00 → 1030.00 in 2015
+    // 990122 (bases.csv, from 2014) under a 3 % scenario: a fixed base stays 1000.00
     let r = run("rate.toml", Granularity::Monthly);
     let base = explain(&r, "990122", 2023).unwrap().base.unwrap();
     assert_eq!(
-        (base.source.as_str(), base.base_years.len()),
-        ("bases.csv", 0)
+        (
+            base.source.as_str(),
+            base.base_years.len(),
+            base.method.as_str()
+        ),
+        ("bases.csv", 0, "fixed")
     );
-    assert_eq!((base.steps[1].year, base.steps[1].due.0), (2015, 103_000));
     assert_eq!(base.steps.len(), 10);
+    assert!(base.steps.iter().all(|s| s.due.0 == 100_000));
+    assert!(
+        base.steps[0].how.contains("stays fixed"),
+        "{}",
+        base.steps[0].how
+    );
 }
 
 #[test]
@@ -400,8 +411,10 @@ fn low_per_capita_fires_below_half_the_county_median() {
     ));
     let want = vec![(2022, "990301".into()), (2023, "990301".into())];
     assert_eq!(fired(&ws, "low_per_capita"), want);
-    // 4800.00 / 10000 = 0.48 against half of the median (17.93 + 19.00) / 2
-    detail_names(&ws, "low_per_capita", &["0.48", "18.47"]);
+    // 2022: 4800.00 / 10000 = 0.48 against half of the county median (19.00 + 26.27) / 2 =
+    // 22.64 (990122 3800.00 / 200; 990221 retained 3840.00 + base 1540.00 + subsidy
+    // 2500.00 (5000.00 for its six managed months) = 7880.00 / 300 = 26.27)
+    detail_names(&ws, "low_per_capita", &["0.48", "22.64"]);
 }
 
 #[test]
@@ -425,4 +438,75 @@ fn the_mini_case_flags_its_empty_years_in_order() {
     assert_eq!(keys, sorted);
     let t = warnings_table(&ws);
     assert_eq!((t.name.as_str(), t.height()), ("warnings", ws.len()));
+}
+
+#[test]
+fn explain_shows_the_subsidy_of_a_managed_year_and_the_base_subsidy_part() {
+    let r = run("fixed.toml", Granularity::Receipt);
+    let t = explain(&r, "990221", 2022).unwrap().render_text();
+    for words in [
+        "T = 5000.00 (subsidies.csv has no row for 2022: its 2021 row held flat); \
+         prefecture-managed 6 of 12 months: received = round(T × 6 / 12) = 2500.00",
+        "subsidy B (市对县补助 T of that year, the base's subsidy part) 5000.00",
+        "− subsidy_paid 0.00 + subsidy_received 2500.00 = 9800.00",
+    ] {
+        assert!(t.contains(words), "missing `{words}` in:\n{t}");
+    }
+    let t = explain(&r, "990200", 2022).unwrap().render_text();
+    assert!(t.contains("subsidy paid (市对县补助) 2500.00"), "{t}");
+    assert!(t.contains("subsidy_paid = 2500.00"), "{t}");
+    // direct all year: the subsidy has become part of the base
+    let t = explain(&r, "990121", 2023).unwrap().render_text();
+    assert!(t.contains("province-direct all year"), "{t}");
+}
+
+/// The clean case with `subsidies` as its subsidies.csv rows.
+fn clean_with_subsidies(rows: &str) -> Vec<Warning> {
+    let dir = clean_case(|_| {});
+    std::fs::write(
+        dir.path().join("subsidies.csv"),
+        format!("prefecture,county,fiscal_year,amount\n{rows}"),
+    )
+    .unwrap();
+    warnings(&run_in(
+        dir.path(),
+        "fixed.toml",
+        Granularity::Monthly,
+        false,
+    ))
+}
+
+#[test]
+fn a_subsidy_row_for_a_year_the_county_is_direct_is_flagged() {
+    // 甲一县 is direct from 2022-01: its 2022 row is not paid; 2021 is not settled
+    let ws = clean_with_subsidies("990100,990121,2021,300.00\n990100,990121,2022,400.00\n");
+    assert_eq!(
+        fired(&ws, "subsidy_while_direct"),
+        vec![(2022, "990121".into())]
+    );
+    detail_names(&ws, "subsidy_while_direct", &["400.00", "2022-01"]);
+    // 乙一县 switches in July: a 2022 row is paid for six months, not flagged
+    let ws = clean_with_subsidies("990200,990221,2022,400.00\n");
+    assert_eq!(fired(&ws, "subsidy_while_direct"), vec![]);
+}
+
+#[test]
+fn a_base_year_subsidy_above_three_times_the_other_years_is_flagged() {
+    // 2021 is the base year; 300.00 = 3 × the mean of 100.00 and 100.00: not above
+    let ws = clean_with_subsidies(
+        "990100,990121,2019,100.00\n990100,990121,2020,100.00\n990100,990121,2021,300.00\n",
+    );
+    assert_eq!(fired(&ws, "subsidy_spike_in_base"), vec![]);
+    let ws = clean_with_subsidies(
+        "990100,990121,2019,100.00\n990100,990121,2020,100.00\n990100,990121,2021,300.01\n",
+    );
+    assert_eq!(
+        fired(&ws, "subsidy_spike_in_base"),
+        vec![(2022, "990121".into())]
+    );
+    detail_names(
+        &ws,
+        "subsidy_spike_in_base",
+        &["2021", "300.01", "100.00 in 2019", "100.00 in 2020"],
+    );
 }

@@ -99,19 +99,24 @@ fn fixed_bases_and_settlement_2022_by_hand() {
             (s.base_paid, s.available, s.available_per_capita),
             (78_000, 507_000, Some(5_070))
         );
-        // 乙一县 2022: March (managed, 0.40) 10000.00 → 1600.00 to the prefecture; September direct.
+        // 乙一县 2022: March (managed, 0.40) 10000.00 → 1600.00 to the prefecture; September
+        // direct. Its prefecture still pays the subsidy for the six managed months (spec 2):
+        // 2021's 5000.00 held flat × 6 / 12 = 2500.00.
         let s = row("990221", 2022);
         assert_eq!(
             (
                 s.parts.to_prefecture,
                 s.parts.retained,
                 s.base_received,
+                s.subsidy_received,
                 s.available
             ),
-            (160_000, 640_000, 90_000, 730_000)
+            (160_000, 640_000, 90_000, 250_000, 980_000)
         );
-        assert_eq!(s.available_per_capita, Some(2_433)); // 7300.00 / 300 = 24.333 → 24.33
-                                                         // 乙二县: population 0 → no per-capita figure
+        assert_eq!(s.available_per_capita, Some(3_267)); // 9800.00 / 300 = 32.666 → 32.67
+                                                         // 甲一县 switched in January: no managed month, no subsidy
+        assert_eq!(row("990121", 2022).subsidy_received, 0);
+        // 乙二县: population 0 → no per-capita figure
         assert_eq!(row("990222", 2022).available_per_capita, None);
         // 甲市 2022: own 2000.00 + from counties 100.00 + bases received 780 + 1000 = 3880.00
         let s = row("990100", 2022);
@@ -124,11 +129,20 @@ fn fixed_bases_and_settlement_2022_by_hand() {
             ),
             (200_000, 10_000, 178_000, 388_000)
         );
-        // 乙市 2022: from counties 1600 + 160, pays the negative base 900 → 860.00
+        // 乙市 2022: from counties 1600 + 160, pays the negative base 900 and 乙一县's
+        // subsidy 2500 → −1640.00
         let s = row("990200", 2022);
         assert_eq!(
-            (s.from_counties, s.base_paid, s.available),
-            (176_000, 90_000, 86_000)
+            (s.from_counties, s.base_paid, s.subsidy_paid, s.available),
+            (176_000, 90_000, 250_000, -164_000)
+        );
+        // 2023: both switched counties are direct all year: no subsidy flows
+        assert_eq!(
+            (
+                row("990221", 2023).subsidy_received,
+                row("990200", 2023).subsidy_paid
+            ),
+            (0, 0)
         );
         let p = r.province.iter().find(|p| p.year == 2022).unwrap();
         assert_eq!(
@@ -162,16 +176,15 @@ fn one_penny_receipt_rounds_away_from_zero_at_receipt_granularity() {
 fn rate_indexation_by_hand() {
     let r = run("rate.toml", Granularity::Receipt);
     // 990121: 780.00 → round(780.00 × 1.03) = 803.40.
-    // 990122 (from 2014): 1000.00 → 1030.00 → 1060.90 → 1092.73 → 1125.51 → 1159.28 →
-    //   1194.06 → 1229.88 → 1266.78 (2022) → 1304.78 (2023), each step rounded.
+    // 990122 (bases.csv, from 2014): a fixed base stays 1000.00 whatever the indexation.
     // 990221: −900.00 prorated in 2022; 2023 round(−1800.00 × 1.03) = −1854.00.
     assert_eq!(
         dues(&r),
         due_table(&[
             ("990121", 2022, 78_000),
             ("990121", 2023, 80_340),
-            ("990122", 2022, 126_678),
-            ("990122", 2023, 130_478),
+            ("990122", 2022, 100_000),
+            ("990122", 2023, 100_000),
             ("990221", 2022, -90_000),
             ("990221", 2023, -185_400),
         ])
@@ -201,15 +214,15 @@ fn revenue_coefficient_indexation_by_hand() {
 #[test]
 fn phase_out_indexation_by_hand() {
     let r = run("phase_out_years.toml", Granularity::Receipt);
-    // 5 years: 990121 780.00 then 780 × 4/5 = 624.00; the 2014 pilot is fully phased out by
-    // 2019; 990221 −1800 prorated to −900.00, then −1800 × 4/5 = −1440.00.
+    // 5 years: 990121 780.00 then 780 × 4/5 = 624.00; the 2014 pilot's base from bases.csv
+    // stays fixed (spec 2); 990221 −1800 prorated to −900.00, then −1800 × 4/5 = −1440.00.
     assert_eq!(
         dues(&r),
         due_table(&[
             ("990121", 2022, 78_000),
             ("990121", 2023, 62_400),
-            ("990122", 2022, 0),
-            ("990122", 2023, 0),
+            ("990122", 2022, 100_000),
+            ("990122", 2023, 100_000),
             ("990221", 2022, -90_000),
             ("990221", 2023, -144_000),
         ])
@@ -219,14 +232,17 @@ fn phase_out_indexation_by_hand() {
 #[test]
 fn increment_share_indexation_by_hand() {
     let r = run("increment_share.toml", Granularity::Receipt);
+    // 990121 2022 (the switch year counts, spec 2): old-rule share 0.30 × 4800.00 = 1440.00;
+    //   growth over 1080.00 = 360.00; 780 + 0.5 × 360 = 960.00.
     // 990121 2023: old-rule share 0.30 × 6000.00 = 1800.00; growth over 1080.00 = 720.00;
     //   780 + 0.5 × 720 = 1140.00.
     // 990122: no shared revenue → no growth → 1000.00.
+    // 990221 2022: S = 0.40 × 8000.00 = 3200.00, no growth: −1800 prorated to −900.00.
     // 990221 2023: 0.40 × 8800.00 = 3520.00; growth 320.00 → −1800 + 160 = −1640.00.
     assert_eq!(
         dues(&r),
         due_table(&[
-            ("990121", 2022, 78_000),
+            ("990121", 2022, 96_000),
             ("990121", 2023, 114_000),
             ("990122", 2022, 100_000),
             ("990122", 2023, 100_000),
@@ -273,4 +289,124 @@ fn projected_years_hold_rebates_and_transfers_at_their_last_amount() {
     };
     assert_eq!(vat(2024), 1_605_000); // 15000.00 × 1.07
     assert_eq!(vat(2025), 1_717_350); // 15000.00 × 1.07²
+}
+
+fn settled(r: &ScenarioResult, code: &str, y: i32) -> fencheng::settlement::SettlementRow {
+    r.settlement
+        .iter()
+        .find(|s| s.region == code && s.year == y)
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn a_mid_year_switch_prorates_the_subsidy_and_rounds_half_fen_ties_away_from_zero() {
+    for g in [Granularity::Receipt, Granularity::Monthly] {
+        let r = run("subsidy-tie.toml", g);
+        // 乙一县's 2021 subsidy 5000.01: base −1800.01, prorated round(−180001 × 6 / 12) =
+        // round(−90000.5) = −90001; subsidy for six managed months round(500001 × 6 / 12)
+        // = round(250000.5) = 250001
+        let b = r
+            .baselines
+            .iter()
+            .find(|b| b.county == "990221" && b.year == 2022)
+            .unwrap();
+        assert_eq!(
+            (b.subsidy_base, b.net_base, b.due),
+            (500_001, -180_001, -90_001)
+        );
+        let s = settled(&r, "990221", 2022);
+        assert_eq!(
+            (s.base_received, s.subsidy_received, s.available),
+            (90_001, 250_001, 640_000 + 90_001 + 250_001)
+        );
+        // 乙市: 1760.00 from counties − 900.01 base − 2500.01 subsidy
+        let p = settled(&r, "990200", 2022);
+        assert_eq!(
+            (p.subsidy_paid, p.available),
+            (250_001, 176_000 - 90_001 - 250_001)
+        );
+        assert!(r
+            .checks
+            .iter()
+            .any(|c| c.name == "subsidies paid = subsidies received" && c.passed));
+    }
+}
+
+#[test]
+fn without_the_reform_the_subsidy_is_paid_every_year_held_flat() {
+    let r = run("no-reform.toml", Granularity::Receipt);
+    // subsidies.csv has 2021 rows only: 300.00 and 5000.00 are paid in 2022 and 2023 too
+    for y in [2022, 2023] {
+        assert_eq!(settled(&r, "990121", y).subsidy_received, 30_000, "{y}");
+        assert_eq!(settled(&r, "990221", y).subsidy_received, 500_000, "{y}");
+        assert_eq!(settled(&r, "990100", y).subsidy_paid, 30_000, "{y}");
+        assert_eq!(settled(&r, "990200", y).subsidy_paid, 500_000, "{y}");
+        assert_eq!(
+            settled(&r, "990222", y).subsidy_received,
+            0,
+            "{y}: no row, no subsidy"
+        );
+    }
+    // 甲一县 2022: VAT 12000.00 → central 6000, province 1200, prefecture 0.30 × 4800 =
+    // 1440.00, kept 3360.00; + rebates 50 + transfers 1000 + subsidy 300 = 4710.00
+    assert_eq!(settled(&r, "990121", 2022).available, 471_000);
+    // 乙一县 2023: VAT 22000.00 → rest 8800.00, prefecture 0.40 → 3520.00, kept 5280.00;
+    // + subsidy 5000.00 = 10280.00
+    assert_eq!(settled(&r, "990221", 2023).available, 1_028_000);
+    // the 2014 pilot stays direct with its fixed base
+    assert!(r
+        .baselines
+        .iter()
+        .all(|b| b.county == "990122" && b.due == 100_000));
+}
+
+#[test]
+fn increment_share_one_equals_no_reform_to_the_fen() {
+    // January switch (甲一县), old-rule share at or above the base every year (1440.00 and
+    // 1800.00 against 1080.00), the held-flat subsidy 300.00 equal to the base's subsidy
+    // part; 乙一县 (July) has S = 3200.00 = its shared base in 2022 and 3520.00 in 2023:
+    // every region-year ends equal
+    let (one, none) = (
+        run("increment-one.toml", Granularity::Receipt),
+        run("no-reform.toml", Granularity::Receipt),
+    );
+    assert_eq!(one.settlement.len(), none.settlement.len());
+    for (a, b) in one.settlement.iter().zip(&none.settlement) {
+        assert_eq!((&a.region, a.year), (&b.region, b.year));
+        assert_eq!(a.available, b.available, "{} {}", a.region, a.year);
+    }
+    // 甲一县 2022: due = 780.00 + (1440.00 − 1080.00) = 1140.00 = 1440.00 − 300.00
+    let b = one
+        .baselines
+        .iter()
+        .find(|b| b.county == "990121" && b.year == 2022)
+        .unwrap();
+    assert_eq!(b.due, 114_000);
+}
+
+#[test]
+fn county_statistics_leave_out_counties_without_a_prefecture() {
+    let (fixed, none) = (
+        run("fixed.toml", Granularity::Monthly),
+        run("no-reform.toml", Granularity::Monthly),
+    );
+    let (_, summary) = fencheng::scenario::compare::compare(&none, &fixed);
+    for s in &summary {
+        // 甲一县, 甲二县, 乙一县 (乙二县 has no residents; 丙市 has no prefecture)
+        let pc: Vec<f64> = ["990121", "990122", "990221"]
+            .iter()
+            .map(|c| settled(&fixed, c, s.year).available_per_capita.unwrap() as f64 / 100.0)
+            .collect();
+        let want = fencheng::scenario::compare::spread(&pc);
+        assert_eq!(s.spread, want, "{}", s.year);
+        let mut with_bing = pc.clone();
+        with_bing.push(
+            settled(&fixed, "990301", s.year)
+                .available_per_capita
+                .unwrap() as f64
+                / 100.0,
+        );
+        assert_ne!(s.spread, fencheng::scenario::compare::spread(&with_bing));
+    }
 }

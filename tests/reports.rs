@@ -9,8 +9,8 @@ use fencheng::ledger::{Encoding, LedgerScan};
 use fencheng::regions::RegionKind;
 use fencheng::report::html::write_html;
 use fencheng::report::xlsx::{
-    money_of, write_workbook, BASELINES_SHEET, BASELINE_HEADERS, MONEY_COLUMNS, MONEY_FORMAT,
-    STATEMENT_HEADERS,
+    money_of, write_workbook, BASELINES_SHEET, BASELINE_HEADERS, FIRST_DATA_ROW, HEADER_ROW,
+    MONEY_COLUMNS, MONEY_FORMAT, STATEMENT_HEADERS, TITLE_ROW,
 };
 use fencheng::scenario::compare::compare;
 use fencheng::scenario::run::{run_scenario, RunOptions, ScenarioResult};
@@ -67,8 +67,16 @@ fn cell(range: &Range<Data>, row: u32, col: u32) -> &Data {
 
 fn assert_headers(range: &Range<Data>, headers: &[(&str, &str)]) {
     for (c, (zh, en)) in headers.iter().enumerate() {
-        assert_eq!(text(cell(range, 0, c as u32)), *zh, "Chinese header {c}");
-        assert_eq!(text(cell(range, 1, c as u32)), *en, "English header {c}");
+        assert_eq!(
+            text(cell(range, HEADER_ROW, c as u32)),
+            *zh,
+            "Chinese header {c}"
+        );
+        assert_eq!(
+            text(cell(range, HEADER_ROW + 1, c as u32)),
+            *en,
+            "English header {c}"
+        );
     }
 }
 
@@ -82,7 +90,7 @@ struct Line {
 }
 
 fn lines(range: &Range<Data>) -> Vec<Line> {
-    (2..)
+    (FIRST_DATA_ROW..)
         .map_while(|row| {
             let name = text(cell(range, row, 1));
             (!name.is_empty()).then(|| Line {
@@ -90,7 +98,7 @@ fn lines(range: &Range<Data>) -> Vec<Line> {
                 code: text(cell(range, row, 0)),
                 name,
                 money: std::array::from_fn(|i| fen(cell(range, row, 3 + i as u32))),
-                population: fen(cell(range, row, 14)) / 100,
+                population: fen(cell(range, row, 3 + MONEY_COLUMNS as u32)) / 100,
             })
         })
         .collect()
@@ -110,6 +118,18 @@ fn check_statement_sheet(
 ) {
     let range = wb.worksheet_range(sheet).unwrap();
     assert_headers(&range, &STATEMENT_HEADERS);
+    // the title row names the year, the scenario and the data's nature
+    let title = text(cell(&range, TITLE_ROW, 0));
+    for words in [
+        format!("{year}年度"),
+        r.scenario.name.clone(),
+        r.scenario.data_banner(),
+    ] {
+        assert!(
+            title.contains(&words),
+            "{sheet}: title `{title}` lacks `{words}`"
+        );
+    }
     let styles = wb.worksheet_style(sheet).unwrap();
     let rows: Vec<_> = r.settlement.iter().filter(|s| s.year == year).collect();
     let ls = lines(&range);
@@ -156,7 +176,10 @@ fn check_statement_sheet(
                 (l.money[0], l.money[1], l.money[2]),
                 (p.collected, p.to_central, p.to_province)
             );
-            assert_eq!(l.money[10], p.prefectures_available + p.counties_available);
+            assert_eq!(
+                l.money[MONEY_COLUMNS - 1],
+                p.prefectures_available + p.counties_available
+            );
             continue;
         }
         assert!(!bold, "{sheet}: {} not bold", l.name);
@@ -171,7 +194,7 @@ fn check_statement_sheet(
             l.code
         );
         assert_eq!(l.population, s.population as i64);
-        let per_capita = cell(&range, l.row, 15);
+        let per_capita = cell(&range, l.row, 4 + MONEY_COLUMNS as u32);
         assert_eq!(
             s.available_per_capita,
             (*per_capita != Data::Empty).then(|| fen(per_capita))
@@ -279,18 +302,20 @@ fn mini_workbook_totals_add_up_to_the_fen_and_equal_the_settlement() {
         ]
     );
     // 乙二县 has no residents: its per-capita cell is empty
-    assert_eq!(text(cell(&range, 8, 1)), "乙二县");
-    assert_eq!(cell(&range, 8, 15), &Data::Empty);
+    let row = FIRST_DATA_ROW + 6;
+    assert_eq!(text(cell(&range, row, 1)), "乙二县");
+    assert_eq!(cell(&range, row, 4 + MONEY_COLUMNS as u32), &Data::Empty);
     let note = text(cell(
         &wb.worksheet_range("mini-projected 2024 预测").unwrap(),
-        2 + 13 + 1,
+        FIRST_DATA_ROW + 13 + 1,
         0,
     ));
     assert!(note.contains("预测"), "{note}");
 
     let range = wb.worksheet_range(BASELINES_SHEET).unwrap();
     assert_headers(&range, &BASELINE_HEADERS);
-    let mut row = 2;
+    assert!(text(cell(&range, TITLE_ROW, 0)).contains("划转基数"));
+    let mut row = FIRST_DATA_ROW;
     for r in &results {
         for b in &r.baselines {
             assert_eq!(text(cell(&range, row, 0)), r.scenario.name);
@@ -356,6 +381,10 @@ fn mini_html_is_self_contained_with_one_chart_per_section() {
     .unwrap();
     let html = std::fs::read_to_string(&path).unwrap();
     assert_self_contained(&html);
+    assert!(html.contains("对比 comparisons: mini-rate vs mini-fixed."));
+    // a run without comparisons says nothing of them (no empty `对比 comparisons: .`)
+    let alone = fencheng::report::html::render(&results, &[]);
+    assert!(!alone.contains("对比"), "a run report names no comparison");
     // per scenario: levels, prefectures, Lorenz, base; plus winners/losers for the compared one
     assert_eq!(assert_one_chart_per_section(&html), 4 + 4 + 1);
     for name in [
@@ -424,6 +453,17 @@ fn henan_reform_and_counterfactual_reports() {
         assert!(html.contains(&p.name), "prefecture {}", p.name);
     }
     assert!(html.contains("县级赢家与输家 2024"));
+    // the data's nature as a banner, above everything else
+    let banner = results[0].scenario.data_banner();
+    assert!(banner.contains("模拟数据 synthetic"), "{banner}");
+    let at = html.find("<p class=\"banner\">").expect("a banner");
+    assert!(at < html.find("<h2").unwrap());
+    assert!(html.contains(&banner.replace('>', "&gt;")));
+    // the base chart's gap is told by cohort: the 2014 pilots apart from the 2022 switch
+    for words in ["改直管年份 cohort", "of which subsidies netted in the base"] {
+        assert!(html.contains(words), "{words}");
+    }
+    assert!(html.contains("<td>2014</td>") && html.contains("<td>2022</td>"));
 }
 
 #[test]
@@ -446,6 +486,17 @@ fn manifest_lists_every_input_with_its_hash_and_rows() {
         .unwrap()
         .starts_with(&format!("{totals} monthly totals")));
     assert!(checks.len() >= 6, "{checks:?}");
+    let subsidies = checks
+        .iter()
+        .find(|c| c["name"] == "subsidies paid = subsidies received")
+        .unwrap();
+    assert_eq!(subsidies["passed"], true);
+    // the mini case declares no data nature: the manifest says so
+    assert_eq!(m["scenarios"][0]["data"]["nature"], serde_json::Value::Null);
+    assert!(m["scenarios"][0]["data"]["banner"]
+        .as_str()
+        .unwrap()
+        .contains("not declared"));
     let inputs = m["scenarios"][0]["inputs"].as_array().unwrap();
     let entry = |name: &str| {
         inputs

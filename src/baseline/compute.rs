@@ -7,18 +7,8 @@ use crate::money::round_div;
 use crate::period::YearMonth;
 use crate::regions::{Region, RegionTable};
 use crate::split::Parts;
+use crate::tables::{annual_subsidy, FixedBase};
 use std::collections::BTreeMap;
-
-/// A base fixed before the ledgers begin (`bases.csv`), e.g. a pilot county's.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FixedBase {
-    /// County code.
-    pub county: String,
-    /// Year from which the base holds (the switch year).
-    pub from_year: i32,
-    /// The base, in fen (counts as `shared_base`).
-    pub base: i64,
-}
 
 /// Everything the baselines are computed from.
 pub struct BaselineInputs<'a> {
@@ -97,7 +87,29 @@ impl MeasuredBase {
     pub fn net(&self) -> i64 {
         self.shared_base - self.subsidy_base
     }
+
+    /// The indexation this base follows under a scenario's `ix`: a base fixed in
+    /// `bases.csv` stays fixed whatever the scenario says (a what-if on one cohort must not
+    /// re-index the pilots' bases or rewrite settled years); a measured base follows `ix`.
+    pub fn indexation(&self, ix: Indexation) -> Indexation {
+        effective_indexation(self.source, ix)
+    }
 }
+
+/// The indexation a base with this `source` follows under a scenario's `ix`: `fixed` for a
+/// base from `bases.csv` (spec 2: a fixed base keeps its amount), `ix` for a measured one.
+pub fn effective_indexation(source: &str, ix: Indexation) -> Indexation {
+    if source == FROM_TABLE {
+        Indexation::Fixed
+    } else {
+        ix
+    }
+}
+
+/// `source` of a base fixed in `bases.csv`.
+pub const FROM_TABLE: &str = "bases.csv";
+/// `source` of a base measured from the ledgers.
+pub const FROM_LEDGER: &str = "ledger";
 
 /// Measures the base of `county`, switched at `switch`: from `bases.csv` when it holds
 /// from the switch year, else the mean over the base years (default: the year before the
@@ -116,7 +128,7 @@ pub fn measure_base(
             base_years: vec![],
             shared_base: fb.base,
             subsidy_base: 0,
-            source: "bases.csv",
+            source: FROM_TABLE,
         });
     }
     let years: Vec<i32> = base_years
@@ -139,12 +151,14 @@ pub fn measure_base(
         base_years: years,
         shared_base: round_div(s, n) as i64,
         subsidy_base: round_div(b, n) as i64,
-        source: "ledger",
+        source: FROM_LEDGER,
     })
 }
 
 /// The dues of a base from the switch year to `last`, in order, as `(year, due)`: the
-/// indexation's step year after year from the net base, the switch year prorated.
+/// indexation's step year after year from the net base (an `increment_share` from the
+/// switch year itself), the switch year prorated. A base fixed in `bases.csv` stays fixed
+/// ([`MeasuredBase::indexation`]).
 pub fn dues(
     ix: Indexation,
     base: &MeasuredBase,
@@ -153,10 +167,11 @@ pub fn dues(
     part: impl Fn(i32) -> Option<Parts>,
     mut each: impl FnMut(i32, i64),
 ) {
+    let ix = base.indexation(ix);
     let (net_base, y0) = (base.net(), switch.year);
     let mut due = net_base;
     for y in y0..=last {
-        if y > y0 {
+        if y > y0 || ix.applies_in_switch_year() {
             let facts = YearFacts {
                 local: part(y).map(|p| p.local()),
                 local_before: part(y - 1).map(|p| p.local()),
@@ -195,7 +210,7 @@ pub fn compute_baselines(inp: &BaselineInputs) -> Result<Vec<BaselineRow>> {
             county,
             switch,
             part,
-            |y| *inp.subsidies.get(&(county.code.clone(), y)).unwrap_or(&0),
+            |y| annual_subsidy(inp.subsidies, &county.code, y),
             inp.fixed_bases.get(&county.code),
             inp.base_years,
         )?;
@@ -206,7 +221,7 @@ pub fn compute_baselines(inp: &BaselineInputs) -> Result<Vec<BaselineRow>> {
                     year,
                     direct_since: switch,
                     base_years: base.base_years.clone(),
-                    method: inp.indexation.method(),
+                    method: base.indexation(inp.indexation).method(),
                     shared_base: base.shared_base,
                     subsidy_base: base.subsidy_base,
                     net_base: base.net(),

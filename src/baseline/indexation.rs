@@ -57,6 +57,13 @@ impl Indexation {
         }
     }
 
+    /// Whether the step applies in the switch year too: `increment_share` adds its
+    /// increment from `Y0` on, so that `s = 1` reproduces no reform in the switch year as
+    /// well; every other indexation starts from the net base.
+    pub fn applies_in_switch_year(self) -> bool {
+        matches!(self, Indexation::IncrementShare(_))
+    }
+
     /// The name written in the `baselines` table's `method` column.
     pub fn method(&self) -> String {
         let d = |ppm: i64| Decimal::new(ppm, 6).normalize();
@@ -81,7 +88,8 @@ pub struct YearFacts {
     pub old_share: Option<i64>,
 }
 
-/// The unprorated due of year `y` (`y > y0`), from the previous unprorated due.
+/// The unprorated due of year `y` (`y > y0`, or `y = y0` where
+/// [`Indexation::applies_in_switch_year`]), from the previous unprorated due.
 pub fn step(
     ix: Indexation,
     net_base: i64,

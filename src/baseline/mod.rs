@@ -5,8 +5,9 @@
 mod compute;
 mod indexation;
 
+pub use crate::tables::FixedBase;
 pub use compute::{
-    check_base_years, compute_baselines, dues, measure_base, BaselineInputs, BaselineRow,
-    FixedBase, MeasuredBase,
+    check_base_years, compute_baselines, dues, effective_indexation, measure_base, BaselineInputs,
+    BaselineRow, MeasuredBase, FROM_LEDGER, FROM_TABLE,
 };
 pub use indexation::{prorate, step, to_ppm, Indexation, YearFacts};

@@ -13,16 +13,24 @@ pub(super) fn yi(fen: i64) -> String {
 pub fn print_summary(r: &ScenarioResult) {
     let sc = &r.scenario;
     println!(
-        "\n== scenario {} ({:?} granularity; amounts in 亿元) ==",
-        sc.name, r.granularity
+        "\n== scenario {} ({} granularity; amounts in 亿元) ==",
+        sc.name,
+        format!("{:?}", r.granularity).to_lowercase()
     );
+    println!("{}", sc.data_banner());
     println!(
-        "{:<6} {:>12} {:>12} {:>12} {:>14} {:>14} {:>10}",
-        "year", "collected", "to_central", "to_province", "prefectures", "counties", "base_flow"
+        "{:<6} {:>12} {:>12} {:>12} {:>22} {:>19} {:>10}",
+        "year",
+        "collected",
+        "to_central",
+        "to_province",
+        "prefectures_available",
+        "counties_available",
+        "base_flow"
     );
     for p in &r.province {
         println!(
-            "{:<6} {:>12} {:>12} {:>12} {:>14} {:>14} {:>10}{}",
+            "{:<6} {:>12} {:>12} {:>12} {:>22} {:>19} {:>10}{}",
             p.year,
             yi(p.collected),
             yi(p.to_central),
@@ -34,10 +42,19 @@ pub fn print_summary(r: &ScenarioResult) {
         );
     }
     let Some(&year) = sc.years.last() else { return };
-    println!("\n{year}: prefecture ← its counties");
     println!(
-        "{:<10} {:>9} {:>11} {:>11} {:>11} {:>12} {:>12}",
-        "prefecture", "counties", "collected", "to_pref", "base_recv", "pref_avail", "county_avail"
+        "\n{year}, each prefecture and its counties (collected: proper and counties; \
+         base_net_received: base received − base paid; available: the prefecture proper's)"
+    );
+    println!(
+        "{:<10} {:>10} {:>11} {:>13} {:>17} {:>11} {:>18}",
+        "prefecture",
+        "n_counties",
+        "collected",
+        "from_counties",
+        "base_net_received",
+        "available",
+        "counties_available"
     );
     for p in r
         .settlement
@@ -57,7 +74,7 @@ pub fn print_summary(r: &ScenarioResult) {
             .map(|g| g.name.as_str())
             .unwrap_or("");
         println!(
-            "{} {:>9} {:>11} {:>11} {:>11} {:>12} {:>12}",
+            "{} {:>10} {:>11} {:>13} {:>17} {:>11} {:>18}",
             super::text::pad(name, 10),
             counties.len(),
             yi(p.parts.collected + counties.iter().map(|c| c.parts.collected).sum::<i64>()),

@@ -4,13 +4,16 @@
 //! `baselines` row; and a prefecture's revenue and base flows with each of its counties.
 
 use super::{BaseExplanation, BaseYear, CountyFlow, IndexStep, Yuan};
-use crate::baseline::{prorate, step, BaselineRow, Indexation, YearFacts};
+use crate::baseline::{
+    effective_indexation, prorate, step, BaselineRow, Indexation, YearFacts, FROM_TABLE,
+};
 use crate::error::{Error, Result};
 use crate::money::round_div;
 use crate::regions::RegionKind;
 use crate::scenario::run::ScenarioResult;
-use crate::settlement::SettlementRow;
+use crate::settlement::{subsidy_for_months, SettlementRow};
 use crate::split::Parts;
+use crate::tables::annual_subsidy;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
@@ -34,17 +37,13 @@ pub(super) fn explain_base(
 ) -> Result<BaseExplanation> {
     let c = &b.county;
     let mut base_years = Vec::new();
-    if b.source != "bases.csv" {
-        let subsidies = match &r.scenario.subsidies {
-            Some(p) => crate::tables::load_subsidies(p, &r.regions)?,
-            None => BTreeMap::new(),
-        };
+    if b.source != FROM_TABLE {
         let (mut s, mut sb) = (0i128, 0i128);
         for &y in &b.base_years {
             let part = county_years.get(&(c.clone(), y)).ok_or_else(|| {
                 Error::Check(format!("county {c}: base year {y} has no item shares"))
             })?;
-            let subsidy = *subsidies.get(&(c.clone(), y)).unwrap_or(&0);
+            let subsidy = annual_subsidy(&r.tables.subsidies, c, y);
             s += part.prefecture_if_managed as i128;
             sb += subsidy as i128;
             base_years.push(BaseYear {
@@ -58,14 +57,19 @@ pub(super) fn explain_base(
         check("subsidy_base", c, round_div(sb, n) as i64, b.subsidy_base)?;
     }
     check("net_base", c, b.shared_base - b.subsidy_base, b.net_base)?;
-    let ix = r.scenario.indexation;
+    let ix = effective_indexation(&b.source, r.scenario.indexation);
     let y0 = b.direct_since.year;
     let part = |y: i32| county_years.get(&(c.clone(), y));
     let mut steps = Vec::new();
     let mut due = b.net_base;
     for y in y0..=b.year {
-        let how = if y == y0 {
-            format!("due({y0}) = net_base = {}", Yuan(b.net_base))
+        let how = if y == y0 && !ix.applies_in_switch_year() {
+            let kept = if b.source == FROM_TABLE && r.scenario.indexation != ix {
+                " (a base fixed in bases.csv stays fixed whatever the scenario's indexation)"
+            } else {
+                ""
+            };
+            format!("due({y0}) = net_base = {}{kept}", Yuan(b.net_base))
         } else {
             let facts = YearFacts {
                 local: part(y).map(Parts::local),
@@ -188,6 +192,10 @@ pub(super) fn county_flows(
             base_due: due.map(Yuan),
             base_received: Yuan(d.max(0)),
             base_paid: Yuan((-d).max(0)),
+            subsidy: Yuan(subsidy_for_months(
+                annual_subsidy(&r.tables.subsidies, &c.code, row.year),
+                r.regions.managed_months(c, row.year),
+            )),
         });
     }
     let sum = |f: fn(&CountyFlow) -> i64| flows.iter().map(f).sum::<i64>();
@@ -195,14 +203,19 @@ pub(super) fn county_flows(
         sum(|f| f.to_prefecture.0),
         sum(|f| f.base_received.0),
         sum(|f| f.base_paid.0),
+        sum(|f| f.subsidy.0),
     );
-    if ours != (row.from_counties, row.base_received, row.base_paid) {
+    let theirs = (
+        row.from_counties,
+        row.base_received,
+        row.base_paid,
+        row.subsidy_paid,
+    );
+    if ours != theirs {
         return Err(Error::Check(format!(
-            "prefecture {} {}: county flows (from_counties, base received, base paid) sum to \
-             {ours:?}, the statement has {:?}",
-            row.region,
-            row.year,
-            (row.from_counties, row.base_received, row.base_paid)
+            "prefecture {} {}: county flows (from_counties, base received, base paid, \
+             subsidies paid) sum to {ours:?}, the statement has {theirs:?}",
+            row.region, row.year
         )));
     }
     Ok(flows)

@@ -16,8 +16,9 @@ use crate::money::{format_yuan, Rate};
 use crate::period::YearMonth;
 use crate::regions::RegionKind;
 use crate::scenario::run::ScenarioResult;
-use crate::settlement::region_years;
+use crate::settlement::{region_years, subsidy_for_months};
 use crate::split::{Granularity, Parts};
+use crate::tables::annual_subsidy;
 use serde::Serialize;
 use std::fmt;
 
@@ -196,6 +197,22 @@ pub struct CountyFlow {
     pub base_received: Yuan,
     /// Base the prefecture pays it (a negative due).
     pub base_paid: Yuan,
+    /// 市对县补助 the prefecture pays it this year (while it is prefecture-managed).
+    pub subsidy: Yuan,
+}
+
+/// A county's subsidy from its prefecture in the explained year (市对县补助).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SubsidyLine {
+    /// T: the annual subsidy (its `subsidies.csv` row for the year, or the latest earlier
+    /// row held flat).
+    pub annual: Yuan,
+    /// The year of the table row T comes from (`None`: no row, T = 0).
+    pub from_row_of: Option<i32>,
+    /// Months of the year the county is prefecture-managed.
+    pub managed_months: u32,
+    /// round(T × months / 12): what the county receives.
+    pub received: Yuan,
 }
 
 /// The settlement statement's closing figures (可用财力).
@@ -213,7 +230,12 @@ pub struct Settlement {
     pub base_paid: Yuan,
     /// 体制补助.
     pub base_received: Yuan,
-    /// retained + from_counties + rebates + transfers − base_paid + base_received.
+    /// 市对县补助 paid (a prefecture, to its managed counties).
+    pub subsidy_paid: Yuan,
+    /// 市对县补助 received (a managed county).
+    pub subsidy_received: Yuan,
+    /// retained + from_counties + rebates + transfers − base_paid + base_received
+    /// − subsidy_paid + subsidy_received.
     pub available: Yuan,
     /// Residents.
     pub population: u64,
@@ -252,6 +274,8 @@ pub struct Explanation {
     pub totals: Split,
     /// The county's transfer baseline, if it has a due this year.
     pub base: Option<BaseExplanation>,
+    /// A county's subsidy from its prefecture (a county with a prefecture).
+    pub subsidy: Option<SubsidyLine>,
     /// A prefecture's flows with each of its counties.
     pub counties: Vec<CountyFlow>,
     /// Closing figures.
@@ -314,6 +338,29 @@ pub fn explain(r: &ScenarioResult, region: &str, year: i32) -> Result<Explanatio
     } else {
         vec![]
     };
+    let subsidy = r.regions.prefecture_of(reg).map(|_| {
+        let annual = annual_subsidy(&r.tables.subsidies, region, year);
+        let months = r.regions.managed_months(reg, year);
+        SubsidyLine {
+            annual: Yuan(annual),
+            from_row_of: r
+                .tables
+                .subsidies
+                .range((region.to_string(), i32::MIN)..=(region.to_string(), year))
+                .next_back()
+                .map(|((_, y), _)| *y),
+            managed_months: months,
+            received: Yuan(subsidy_for_months(annual, months)),
+        }
+    });
+    if let Some(sl) = &subsidy {
+        if sl.received.0 != row.subsidy_received {
+            return Err(Error::Check(format!(
+                "{region} {year}: subsidy recomputes to {} fen, the statement has {}",
+                sl.received.0, row.subsidy_received
+            )));
+        }
+    }
     let (managed, direct): (Vec<u32>, Vec<u32>) = match reg.kind {
         RegionKind::County => (1..=12).partition(|&m| {
             r.regions
@@ -336,6 +383,7 @@ pub fn explain(r: &ScenarioResult, region: &str, year: i32) -> Result<Explanatio
         lines,
         totals: row.parts.into(),
         base,
+        subsidy,
         counties,
         settlement: Settlement {
             retained: Yuan(row.parts.retained),
@@ -344,6 +392,8 @@ pub fn explain(r: &ScenarioResult, region: &str, year: i32) -> Result<Explanatio
             transfers: Yuan(row.transfers),
             base_paid: Yuan(row.base_paid),
             base_received: Yuan(row.base_received),
+            subsidy_paid: Yuan(row.subsidy_paid),
+            subsidy_received: Yuan(row.subsidy_received),
             available: Yuan(row.available),
             population: row.population,
             available_per_capita: row.available_per_capita.map(Yuan),

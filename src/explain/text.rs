@@ -1,7 +1,9 @@
 //! Plain-text rendering of an [`Explanation`], for `fencheng explain`: one block per stage
 //! (receipts, baseline, county flows, settlement), amounts in yuan with 2 decimals.
 
-use super::{BaseExplanation, CountyFlow, Explanation, ItemLine, RuleUsed, Split, Yuan};
+use super::{
+    BaseExplanation, CountyFlow, Explanation, ItemLine, RuleUsed, Split, SubsidyLine, Yuan,
+};
 use crate::split::Granularity;
 use std::fmt::Write;
 
@@ -129,7 +131,7 @@ fn base_text(out: &mut String, b: &BaseExplanation, year: i32) {
         let _ = writeln!(
             out,
             "  base year {}: S (prefecture's old-rule part of shared receipts) {}, \
-             subsidy B (市对县补助) {}",
+             subsidy B (市对县补助 T of that year, the base's subsidy part) {}",
             y.year, y.prefecture_share, y.subsidy
         );
     }
@@ -157,6 +159,28 @@ fn base_text(out: &mut String, b: &BaseExplanation, year: i32) {
     let _ = writeln!(out, "  due {year}: {} {flow}", Yuan(b.due.0.abs()));
 }
 
+fn subsidy_text(out: &mut String, sl: &SubsidyLine, year: i32) {
+    let _ = writeln!(out, "\nSubsidy from the prefecture 市对县补助");
+    let t = match sl.from_row_of {
+        Some(y) if y == year => format!("T = {} (subsidies.csv, {year})", sl.annual),
+        Some(y) => format!(
+            "T = {} (subsidies.csv has no row for {year}: its {y} row held flat)",
+            sl.annual
+        ),
+        None => "T = 0.00 (no row in subsidies.csv)".to_string(),
+    };
+    let why = if sl.managed_months == 0 {
+        " — province-direct all year: its subsidies are part of its base and no longer paid"
+    } else {
+        ""
+    };
+    let _ = writeln!(
+        out,
+        "  {t}; prefecture-managed {} of 12 months: received = round(T × {} / 12) = {}{why}",
+        sl.managed_months, sl.managed_months, sl.received
+    );
+}
+
 fn counties_text(out: &mut String, e: &Explanation, cs: &[CountyFlow]) {
     let _ = writeln!(out, "\nCounties of {} {}", e.region_name, e.region);
     for c in cs {
@@ -168,15 +192,16 @@ fn counties_text(out: &mut String, e: &Explanation, cs: &[CountyFlow]) {
         });
         let _ = writeln!(
             out,
-            "  {} {}: to_prefecture {}; {base}",
-            c.county, c.name, c.to_prefecture
+            "  {} {}: to_prefecture {}; {base}; subsidy paid (市对县补助) {}",
+            c.county, c.name, c.to_prefecture, c.subsidy
         );
     }
     let s = &e.settlement;
     let _ = writeln!(
         out,
-        "  from_counties = Σ to_prefecture = {}; base_received = {}; base_paid = {}",
-        s.from_counties, s.base_received, s.base_paid
+        "  from_counties = Σ to_prefecture = {}; base_received = {}; base_paid = {}; \
+         subsidy_paid = {}",
+        s.from_counties, s.base_received, s.base_paid, s.subsidy_paid
     );
 }
 
@@ -227,6 +252,9 @@ impl super::Explanation {
         if let Some(b) = &e.base {
             base_text(&mut out, b, e.year);
         }
+        if let Some(sl) = &e.subsidy {
+            subsidy_text(&mut out, sl, e.year);
+        }
         if e.kind == "prefecture" {
             counties_text(&mut out, e, &e.counties);
         }
@@ -235,13 +263,15 @@ impl super::Explanation {
         let _ = writeln!(
             out,
             "  available (可用财力) = retained {} + from_counties {} + rebates {} + transfers {} \
-             − base_paid {} + base_received {} = {}",
+             − base_paid {} + base_received {} − subsidy_paid {} + subsidy_received {} = {}",
             s.retained,
             s.from_counties,
             s.rebates,
             s.transfers,
             s.base_paid,
             s.base_received,
+            s.subsidy_paid,
+            s.subsidy_received,
             s.available
         );
         if s.rebates.0 != 0 || s.transfers.0 != 0 {

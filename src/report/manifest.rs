@@ -52,6 +52,7 @@ pub fn manifest(
             .collect::<Result<Vec<_>>>()?;
         scenarios.push(json!({
             "name": sc.name,
+            "data": { "nature": sc.data_nature, "note": sc.data_note, "banner": sc.data_banner() },
             "resolved": sc,
             "granularity": r.granularity,
             "last_actual_year": r.last_actual_year,

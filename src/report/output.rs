@@ -34,6 +34,14 @@ impl Staging {
                     "output folder exists and is not empty (use --force to replace it)",
                 ));
             }
+            if non_empty && !is_fencheng_output(target) {
+                return Err(Error::Usage(format!(
+                    "--force replaces only an empty folder or an earlier fencheng output (one \
+                     holding fencheng's manifest.json); {} holds other files: nothing was \
+                     touched, choose another --out",
+                    target.display()
+                )));
+            }
         }
         let parent = match target.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -98,6 +106,15 @@ impl Staging {
         }
         Ok(self.target.clone())
     }
+}
+
+/// Whether `dir` is a folder fencheng wrote: it holds a `manifest.json` whose engine is
+/// fencheng. Only such a folder (or an empty one) may be replaced with `--force`.
+pub fn is_fencheng_output(dir: &Path) -> bool {
+    std::fs::read(dir.join("manifest.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+        .is_some_and(|m| m["engine"]["name"] == "fencheng")
 }
 
 /// Removes partial folders left by runs that were killed (their process is gone).

@@ -152,6 +152,8 @@ pub fn settlement(r: &ScenarioResult) -> Table {
         .col("from_counties", m(|x| x.from_counties))
         .col("base_paid", m(|x| x.base_paid))
         .col("base_received", m(|x| x.base_received))
+        .col("subsidy_paid", m(|x| x.subsidy_paid))
+        .col("subsidy_received", m(|x| x.subsidy_received))
         .col("rebates", m(|x| x.rebates))
         .col("transfers", m(|x| x.transfers))
         .col("available", m(|x| x.available))

@@ -101,10 +101,13 @@ pub fn spread(values: &[f64]) -> Spread {
     }
 }
 
-/// Per-capita available of the counties of one year, in yuan (counties with residents).
+/// Per-capita available of the counties of one year, in yuan: counties under a prefecture
+/// with residents (a county without a prefecture, such as 济源, is fiscally a 省辖市 and is
+/// left out of the county statistics).
 pub fn county_per_capita(rows: &[SettlementRow], year: i32) -> Vec<f64> {
     rows.iter()
         .filter(|r| r.year == year && r.kind == RegionKind::County)
+        .filter(|r| !r.prefecture_code.is_empty())
         .filter_map(|r| r.available_per_capita.map(|f| f as f64 / 100.0))
         .collect()
 }

@@ -2,7 +2,7 @@
 //! relative to that file, then the chain is merged parent-first (tables key by key, arrays
 //! replaced, `[[override]]` lists appended) and validated into a [`Scenario`].
 
-use super::{Projection, RegimeChange, Scenario};
+use super::{DataNature, Projection, RegimeChange, Scenario};
 use crate::baseline::{to_ppm, Indexation};
 use crate::error::{Error, Result};
 use crate::money::{parse_decimal, Rate};
@@ -43,6 +43,10 @@ struct RawHeader {
     name: String,
     #[serde(default)]
     description: Option<String>,
+    #[serde(default)]
+    data_nature: Option<String>,
+    #[serde(default)]
+    data_note: Option<String>,
     regions: PathBuf,
     ledgers: Vec<PathBuf>,
     rulebook: PathBuf,
@@ -165,7 +169,13 @@ fn load_chain(path: &Path, seen: &mut Vec<PathBuf>) -> Result<Table> {
         }
     }
     Ok(match parent {
-        Some(p) => merge(p, table),
+        Some(mut p) => {
+            // a description speaks of its own file's scenario: never inherited
+            if let Some(h) = p.get_mut("scenario").and_then(Value::as_table_mut) {
+                h.remove("description");
+            }
+            merge(p, table)
+        }
         None => table,
     })
 }
@@ -306,12 +316,19 @@ pub fn parse(path: &Path, table: Table) -> Result<Scenario> {
             "needs at least one file, folder or glob".into(),
         ));
     }
+    let data_nature = h
+        .data_nature
+        .as_deref()
+        .map(|v| DataNature::parse(v).map_err(|e| key("scenario.data_nature", e)))
+        .transpose()?;
     let mut years = h.years;
     years.sort();
     years.dedup();
     Ok(Scenario {
         name: h.name,
         description: h.description,
+        data_nature,
+        data_note: h.data_note,
         file: path.to_path_buf(),
         extends: Vec::new(),
         regions: h.regions,

@@ -59,13 +59,54 @@ impl Projection {
     }
 }
 
+/// What the figures of a scenario's inputs are (数据性质), declared in `[scenario]
+/// data_nature` so that every report can say it: a fen-exact total of made-up data must not
+/// be quoted as real.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DataNature {
+    /// 真实数据: the bureau's own ledgers and tables.
+    Real,
+    /// 示意数据: made-up parameters or amounts that imitate real ones.
+    Illustrative,
+    /// 模拟数据: generated data (e.g. a seeded synthetic ledger).
+    Synthetic,
+}
+
+impl DataNature {
+    /// Parses `real`, `illustrative` or `synthetic`.
+    pub fn parse(text: &str) -> std::result::Result<DataNature, String> {
+        match text {
+            "real" => Ok(DataNature::Real),
+            "illustrative" => Ok(DataNature::Illustrative),
+            "synthetic" => Ok(DataNature::Synthetic),
+            other => Err(format!(
+                "`{other}` is not a data nature: write \"real\", \"illustrative\" or \"synthetic\""
+            )),
+        }
+    }
+
+    /// Chinese and English label (`模拟数据 synthetic`).
+    pub fn label(self) -> &'static str {
+        match self {
+            DataNature::Real => "真实数据 real",
+            DataNature::Illustrative => "示意数据 illustrative",
+            DataNature::Synthetic => "模拟数据 synthetic",
+        }
+    }
+}
+
 /// A scenario as resolved from its file and `extends` chain; paths are absolute.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Scenario {
     /// Name, the `scenario` column of every output table.
     pub name: String,
-    /// Free text.
+    /// Free text about this scenario (not inherited through `extends`).
     pub description: Option<String>,
+    /// What the input figures are (`None`: not declared); inherited through `extends`.
+    pub data_nature: Option<DataNature>,
+    /// Free text saying which inputs are real, illustrative or synthetic.
+    pub data_note: Option<String>,
     /// The file it was read from.
     pub file: PathBuf,
     /// The files its `extends` chain read, nearest parent first (empty without `extends`).
@@ -131,6 +172,27 @@ impl Scenario {
                 .cloned(),
         );
         files
+    }
+
+    /// The one line every report shows about the data's nature (数据性质): the declared
+    /// nature and note, or a warning that none was declared.
+    pub fn data_banner(&self) -> String {
+        let note = self
+            .data_note
+            .as_deref()
+            .map(|n| format!(" — {n}"))
+            .unwrap_or_default();
+        match self.data_nature {
+            Some(DataNature::Real) => format!("数据性质 data: {}{note}", DataNature::Real.label()),
+            Some(n) => format!(
+                "数据性质 data: {} — 非真实财政数据，不可引用为实际数字 not real fiscal figures, \
+                 do not quote them as such{note}",
+                n.label()
+            ),
+            None => format!(
+                "数据性质未声明 data nature not declared (set [scenario] data_nature){note}"
+            ),
+        }
     }
 
     /// The optional tables the scenario names (subsidies, bases, rebates, transfers).

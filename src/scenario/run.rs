@@ -62,6 +62,8 @@ pub struct ScenarioResult {
     pub timings: Vec<(String, f64)>,
     /// Last actual ledger year.
     pub last_actual_year: i32,
+    /// The optional tables (subsidies, bases, rebates, transfers) as loaded.
+    pub tables: crate::tables::SettlementTables,
 }
 
 struct Clock(Instant, Vec<(String, f64)>);
@@ -185,6 +187,7 @@ pub fn run_scenario(sc: &Scenario, scan: &LedgerScan, opts: RunOptions) -> Resul
         baselines: &baselines,
         rebates: &tables.rebates,
         transfers: &tables.transfers,
+        subsidies: &tables.subsidies,
         years: &sc.years,
     });
     // the split itself checked every receipt (or monthly total) and stops the run at the
@@ -220,6 +223,7 @@ pub fn run_scenario(sc: &Scenario, scan: &LedgerScan, opts: RunOptions) -> Resul
         quarantined,
         timings: clock.1,
         last_actual_year: last,
+        tables,
     })
 }
 

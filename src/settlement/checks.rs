@@ -1,5 +1,6 @@
 //! The run's proof of itself (对账): every fen collected lands in exactly one level, bases
-//! paid equal bases received, and the province-wide identity holds. Each check returns a
+//! paid equal bases received, subsidies paid equal subsidies received (市对县补助), and the
+//! province-wide identity holds. Each check returns a
 //! named result for the manifest; a failed check stops the run.
 
 use super::statement::{ProvinceRow, SettlementRow};
@@ -141,6 +142,25 @@ pub fn verify_statements(rows: &[SettlementRow], provinces: &[ProvinceRow]) -> V
     }
     out.push(result(
         "bases paid = bases received",
+        bad,
+        format!("{} years", provinces.len()),
+    ));
+
+    let mut bad = Vec::new();
+    for p in provinces {
+        let sum = |f: fn(&SettlementRow) -> i64| -> i64 {
+            rows.iter().filter(|r| r.year == p.year).map(f).sum()
+        };
+        let (paid, received) = (sum(|r| r.subsidy_paid), sum(|r| r.subsidy_received));
+        if paid != received {
+            bad.push(format!(
+                "{}: prefectures paid {paid}, counties received {received}",
+                p.year
+            ));
+        }
+    }
+    out.push(result(
+        "subsidies paid = subsidies received",
         bad,
         format!("{} years", provinces.len()),
     ));

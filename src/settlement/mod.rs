@@ -2,8 +2,10 @@
 //! the invariant checks every run must pass.
 
 pub mod checks;
+mod flows;
 mod statement;
 
 pub use checks::{verify, verify_statements, CheckResult};
+pub use flows::{subsidy_for_months, Flows};
 pub(crate) use statement::input_amount;
 pub use statement::{region_years, settle, ProvinceRow, Regime, SettlementInputs, SettlementRow};

@@ -2,10 +2,12 @@
 //! province's roll-up: revenue by level, regime base flows, rebates, transfers and
 //! available fiscal resources (可用财力), also per resident.
 
+use super::flows::{subsidy_for_months, Flows};
 use crate::baseline::BaselineRow;
 use crate::money::round_div;
 use crate::regions::{RegionKind, RegionTable};
 use crate::split::{Parts, ShareRow};
+use crate::tables::{annual_subsidy, AmountTable};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Regime of a county in a year.
@@ -55,7 +57,12 @@ pub struct SettlementRow {
     pub rebates: i64,
     /// 转移支付 (input).
     pub transfers: i64,
-    /// 可用财力 = retained + from_counties + rebates + transfers − base_paid + base_received.
+    /// 市对县补助 paid: a prefecture's subsidies to its prefecture-managed counties.
+    pub subsidy_paid: i64,
+    /// 市对县补助 received: a county's subsidy from its prefecture while managed.
+    pub subsidy_received: i64,
+    /// 可用财力 = retained + from_counties + rebates + transfers − base_paid + base_received
+    /// − subsidy_paid + subsidy_received ([`Flows::available`]).
     pub available: i64,
     /// Residents.
     pub population: u64,
@@ -100,6 +107,8 @@ pub struct SettlementInputs<'a> {
     pub rebates: &'a BTreeMap<(String, i32), i64>,
     /// 转移支付 per (region, year), fen.
     pub transfers: &'a BTreeMap<(String, i32), i64>,
+    /// 市对县补助 per (county, year), fen, as the table gives them.
+    pub subsidies: &'a AmountTable,
     /// Years to settle.
     pub years: &'a [i32],
 }
@@ -154,6 +163,19 @@ pub fn settle(inp: &SettlementInputs) -> (Vec<SettlementRow>, Vec<ProvinceRow>) 
         .iter()
         .map(|b| ((b.county.as_str(), b.year), b.due))
         .collect();
+    // 市对县补助 a county receives in a year: its annual subsidy for the managed months
+    let subsidy = |code: &str, year: i32| -> i64 {
+        let Some(county) = inp.regions.get(code) else {
+            return 0;
+        };
+        if inp.regions.prefecture_of(county).is_none() {
+            return 0;
+        }
+        subsidy_for_months(
+            annual_subsidy(inp.subsidies, code, year),
+            inp.regions.managed_months(county, year),
+        )
+    };
     let mut rows = Vec::new();
     let mut provinces = Vec::new();
     for &year in inp.years {
@@ -168,43 +190,47 @@ pub fn settle(inp: &SettlementInputs) -> (Vec<SettlementRow>, Vec<ProvinceRow>) 
                 .get(&(region.code.clone(), year))
                 .copied()
                 .unwrap_or_default();
-            let (prefecture_code, regime, from_counties, base_paid, base_received) =
-                match region.kind {
-                    RegionKind::County => {
-                        let d = *due.get(&(region.code.as_str(), year)).unwrap_or(&0);
-                        let regime = match region.direct_since {
-                            _ if inp.regions.prefecture_of(region).is_none() => Regime::Direct,
-                            Some(ds) if ds.year == year => Regime::Switched,
-                            Some(ds) if ds.year < year => Regime::Direct,
-                            _ => Regime::Prefecture,
-                        };
-                        let pref = inp
-                            .regions
-                            .prefecture_of(region)
-                            .map(|p| p.code.clone())
-                            .unwrap_or_default();
-                        (pref, Some(regime), 0, d.max(0), (-d).max(0))
-                    }
-                    _ => {
-                        let mut from = 0;
-                        let (mut paid, mut received) = (0, 0);
-                        for c in children.get(region.code.as_str()).into_iter().flatten() {
-                            from += sums
-                                .get(&(c.to_string(), year))
-                                .map_or(0, |p| p.to_prefecture);
-                            let d = *due.get(&(*c, year)).unwrap_or(&0);
-                            received += d.max(0);
-                            paid += (-d).max(0);
-                        }
-                        (region.code.clone(), None, from, paid, received)
-                    }
-                };
             let key = (region.code.clone(), year);
             let is_projected = projected.contains(&year);
-            let rebates = input_amount(inp.rebates, &key, is_projected);
-            let transfers = input_amount(inp.transfers, &key, is_projected);
-            let available =
-                parts.retained + from_counties + rebates + transfers - base_paid + base_received;
+            let mut flows = Flows {
+                retained: parts.retained,
+                rebates: input_amount(inp.rebates, &key, is_projected),
+                transfers: input_amount(inp.transfers, &key, is_projected),
+                ..Flows::default()
+            };
+            let (prefecture_code, regime) = match region.kind {
+                RegionKind::County => {
+                    let d = *due.get(&(region.code.as_str(), year)).unwrap_or(&0);
+                    let regime = match region.direct_since {
+                        _ if inp.regions.prefecture_of(region).is_none() => Regime::Direct,
+                        Some(ds) if ds.year == year => Regime::Switched,
+                        Some(ds) if ds.year < year => Regime::Direct,
+                        _ => Regime::Prefecture,
+                    };
+                    let pref = inp
+                        .regions
+                        .prefecture_of(region)
+                        .map(|p| p.code.clone())
+                        .unwrap_or_default();
+                    flows.base_paid = d.max(0);
+                    flows.base_received = (-d).max(0);
+                    flows.subsidy_received = subsidy(&region.code, year);
+                    (pref, Some(regime))
+                }
+                _ => {
+                    for c in children.get(region.code.as_str()).into_iter().flatten() {
+                        flows.from_counties += sums
+                            .get(&(c.to_string(), year))
+                            .map_or(0, |p| p.to_prefecture);
+                        let d = *due.get(&(*c, year)).unwrap_or(&0);
+                        flows.base_received += d.max(0);
+                        flows.base_paid += (-d).max(0);
+                        flows.subsidy_paid += subsidy(c, year);
+                    }
+                    (region.code.clone(), None)
+                }
+            };
+            let available = flows.available();
             year_rows.push(SettlementRow {
                 year,
                 region: region.code.clone(),
@@ -212,16 +238,18 @@ pub fn settle(inp: &SettlementInputs) -> (Vec<SettlementRow>, Vec<ProvinceRow>) 
                 prefecture_code,
                 regime,
                 parts,
-                from_counties,
-                base_paid,
-                base_received,
-                rebates,
-                transfers,
+                from_counties: flows.from_counties,
+                base_paid: flows.base_paid,
+                base_received: flows.base_received,
+                rebates: flows.rebates,
+                transfers: flows.transfers,
+                subsidy_paid: flows.subsidy_paid,
+                subsidy_received: flows.subsidy_received,
                 available,
                 population: region.population,
                 available_per_capita: (region.population > 0)
                     .then(|| round_div(available as i128, region.population as i128) as i64),
-                projected: projected.contains(&year),
+                projected: is_projected,
             });
         }
         let sum = |kind: RegionKind, f: fn(&SettlementRow) -> i64| -> i64 {

@@ -12,6 +12,8 @@
 //! | `base_above_retained` | a county's base due that year (划转基数, the `baselines` due) is above the revenue it retained (本级收入). |
 //! | `low_per_capita` | a county's available resources per resident (人均可用财力) are below [`Thresholds::low_per_capita`] (half) of the median of the province's counties that year. Counties with no population have no per-capita figure and are left out, also of the median. |
 //! | `missing_months` | an actual (not projected) year in which a county or prefecture has receipts in some months but not in all 12. A region with no receipts at all that year is not flagged here (`revenue_collapse` sees it). |
+//! | `subsidy_while_direct` | `subsidies.csv` has a row for a settled year in which the county is province-direct all twelve months: the subsidy is not paid (the base has replaced it). |
+//! | `subsidy_spike_in_base` | a base year's subsidy of a measured base is more than [`SPIKE_FACTOR`] (3) × the mean of the county's other rows of `subsidies.csv`: a one-off subsidy the base nets out every year. Flagged once, in the county's first settled year with a base. |
 //! | `quarantined_rows` | rows were set aside by `--quarantine`: one warning for the run, with region `""`, the first settled year, and the rows' count and amount. |
 
 mod rules;
@@ -30,6 +32,12 @@ pub const BASE_ABOVE_RETAINED: &str = "base_above_retained";
 pub const LOW_PER_CAPITA: &str = "low_per_capita";
 /// Rule name: some months of a year have no receipts (月份缺失).
 pub const MISSING_MONTHS: &str = "missing_months";
+/// Rule name: a subsidy row for a year the county is direct all year (直管后仍有补助).
+pub const SUBSIDY_WHILE_DIRECT: &str = "subsidy_while_direct";
+/// Rule name: a base year's subsidy far above the county's other years (基期补助异常).
+pub const SUBSIDY_SPIKE_IN_BASE: &str = "subsidy_spike_in_base";
+/// `subsidy_spike_in_base` fires above this multiple of the mean of the other years.
+pub const SPIKE_FACTOR: i128 = 3;
 /// Rule name: ledger rows were quarantined (隔离行).
 pub const QUARANTINED_ROWS: &str = "quarantined_rows";
 
@@ -84,6 +92,8 @@ pub fn warnings_with(r: &ScenarioResult, t: &Thresholds) -> Vec<Warning> {
     rules::base_above_retained(r, &mut out);
     rules::low_per_capita(r, t.low_per_capita, &mut out);
     rules::missing_months(r, &mut out);
+    rules::subsidy_while_direct(r, &mut out);
+    rules::subsidy_spike_in_base(r, &mut out);
     rules::quarantined_rows(r, &mut out);
     out.sort_by(|a, b| {
         (a.year, &a.region, a.rule, &a.detail).cmp(&(b.year, &b.region, b.rule, &b.detail))

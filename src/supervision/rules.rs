@@ -5,6 +5,7 @@ use super::*;
 use crate::money::{format_yuan, round_div, PPM};
 use crate::regions::RegionKind;
 use crate::settlement::region_years;
+use crate::tables::annual_subsidy;
 use std::collections::{BTreeMap, BTreeSet};
 
 fn warning(
@@ -214,4 +215,75 @@ pub(super) fn quarantined_rows(r: &ScenarioResult, out: &mut Vec<Warning>) {
             format_yuan(q.amount_fen)
         ),
     ));
+}
+
+/// `subsidy_while_direct`: a subsidies row for a settled year in which the county is
+/// province-direct all twelve months: it is not paid (the base has replaced it).
+pub(super) fn subsidy_while_direct(r: &ScenarioResult, out: &mut Vec<Warning>) {
+    for ((county, year), amount) in &r.tables.subsidies {
+        let Some(c) = r.regions.get(county) else {
+            continue;
+        };
+        if settled(r, *year) && r.regions.managed_months(c, *year) == 0 {
+            out.push(warning(
+                r,
+                *year,
+                county,
+                SUBSIDY_WHILE_DIRECT,
+                format!(
+                    "subsidies.csv gives {} for {year}, but the county is province-direct all \
+                     year (since {}): not paid — its subsidies are netted into its base",
+                    format_yuan(*amount),
+                    c.direct_since.map(|d| d.to_string()).unwrap_or_default()
+                ),
+            ));
+        }
+    }
+}
+
+/// `subsidy_spike_in_base`: a base year's subsidy (补助基数 part of a measured base) above
+/// [`SPIKE_FACTOR`] × the mean of the county's other subsidies rows: a one-off subsidy
+/// that the base would net out every year. Flagged once, in the county's first settled
+/// year with a base.
+pub(super) fn subsidy_spike_in_base(r: &ScenarioResult, out: &mut Vec<Warning>) {
+    let mut seen = BTreeSet::new();
+    for b in r.baselines.iter().filter(|b| settled(r, b.year)) {
+        if b.base_years.is_empty() || !seen.insert(b.county.as_str()) {
+            continue;
+        }
+        let rows: Vec<(i32, i64)> = r
+            .tables
+            .subsidies
+            .range((b.county.clone(), i32::MIN)..=(b.county.clone(), i32::MAX))
+            .map(|((_, y), v)| (*y, *v))
+            .collect();
+        for &by in &b.base_years {
+            let t = annual_subsidy(&r.tables.subsidies, &b.county, by);
+            let others: Vec<&(i32, i64)> = rows.iter().filter(|(y, _)| *y != by).collect();
+            if others.is_empty() || t <= 0 {
+                continue;
+            }
+            let sum: i128 = others.iter().map(|(_, v)| *v as i128).sum();
+            // t > SPIKE_FACTOR × sum / n, exactly
+            if (t as i128) * (others.len() as i128) > SPIKE_FACTOR * sum {
+                let listed: Vec<String> = others
+                    .iter()
+                    .map(|(y, v)| format!("{} in {y}", format_yuan(*v)))
+                    .collect();
+                out.push(warning(
+                    r,
+                    b.year,
+                    &b.county,
+                    SUBSIDY_SPIKE_IN_BASE,
+                    format!(
+                        "base year {by} subsidy {} is more than {SPIKE_FACTOR} × the mean {} of \
+                         its other years ({}): the base nets it out every year",
+                        format_yuan(t),
+                        format_yuan(round_div(sum, others.len() as i128) as i64),
+                        listed.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
 }

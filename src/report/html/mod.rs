@@ -28,6 +28,8 @@ h1 { font-size: 26px; margin-bottom: 4px; }
 h2 { font-size: 21px; margin-top: 36px; border-bottom: 2px solid #4e79a7; padding-bottom: 4px; }
 h3 { font-size: 16px; margin: 4px 0 8px; }
 p.meta, p.note { color: #555; font-size: 13px; margin: 4px 0; }
+p.banner { background: #fff4ce; border: 1px solid #e0b400; border-radius: 4px;
+  padding: 6px 10px; font-size: 14px; font-weight: bold; margin: 8px 0; }
 section.chart { border: 1px solid #ddd; border-radius: 6px; padding: 12px 16px; margin: 16px 0; }
 section.chart svg { width: 100%; height: auto; display: block; }
 svg text { font-family: inherit; fill: #222; }
@@ -154,14 +156,27 @@ pub fn render(results: &[ScenarioResult], comparisons: &[Comparison]) -> String 
     let mut body = String::new();
     let names: Vec<String> = results.iter().map(|r| r.scenario.name.clone()).collect();
     body.push_str("<h1>fencheng 分成 — 结算与情景报告 settlement and scenario report</h1>\n");
+    let mut banners: Vec<String> = results.iter().map(|r| r.scenario.data_banner()).collect();
+    banners.dedup();
+    for b in &banners {
+        body.push_str(&format!("<p class=\"banner\">{}</p>\n", esc(b)));
+    }
+    let compared = if comparisons.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " 对比 comparisons: {}.",
+            comparisons
+                .iter()
+                .map(|c| format!("{} vs {}", compared_scenario(c).unwrap_or("?"), c.0))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
     body.push_str(&format!(
-        "<p class=\"meta\">情景 scenarios: {}. 对比 comparisons: {}. fencheng {}.</p>\n",
+        "<p class=\"meta\">情景 scenarios: {}.{} fencheng {}.</p>\n",
         esc(&names.join(", ")),
-        esc(&comparisons
-            .iter()
-            .map(|c| format!("{} vs {}", compared_scenario(c).unwrap_or("?"), c.0))
-            .collect::<Vec<_>>()
-            .join(", ")),
+        esc(&compared),
         env!("CARGO_PKG_VERSION")
     ));
     body.push_str("<p class=\"meta\">");

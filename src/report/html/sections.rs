@@ -316,15 +316,70 @@ pub fn base_vs_shared(id: &str, res: &ScenarioResult) -> String {
         &faded,
         unit.label,
     );
-    let after = match (ys.last(), due.last(), shared.last()) {
-        (Some(&(y, _)), Some(d), Some(s)) => note(&format!(
-            "{y}: counties with a base pay {} {u}; under the old rules their prefectures would have shared {} {u}; the gap, {} {u}, is what the switch leaves with the counties this year.",
-            unit.text(*d),
-            unit.text(*s),
-            unit.text(s - d),
-            u = unit.label
-        )),
-        _ => String::new(),
+    let after = match ys.last() {
+        Some(&(y, _)) => cohorts(res, y, unit),
+        None => String::new(),
     };
     section(&format!("{id}-base"), &title, chart, &after)
+}
+
+/// The last year's gap between the old-rule share and the base due, by cohort (the year
+/// counties switched): how much of it is the subsidies netted into the base (市对县补助,
+/// which the prefecture no longer pays: not a gain of the county) and how much the growth
+/// above the base that the switch leaves with the counties.
+fn cohorts(res: &ScenarioResult, y: i32, unit: Unit) -> String {
+    // cohort → (counties, old-rule share, due, subsidy part)
+    let mut by: std::collections::BTreeMap<i32, (usize, i64, i64, i64)> = Default::default();
+    for b in res.baselines.iter().filter(|b| b.year == y) {
+        let old: i64 = res
+            .shares
+            .iter()
+            .filter(|s| {
+                s.key.year == y && s.key.level == BudgetLevel::Shared && s.key.region == b.county
+            })
+            .map(|s| s.parts.prefecture_if_managed)
+            .sum();
+        let e = by.entry(b.direct_since.year).or_default();
+        *e = (e.0 + 1, e.1 + old, e.2 + b.due, e.3 + b.subsidy_base);
+    }
+    if by.is_empty() {
+        return String::new();
+    }
+    let headers = [
+        "改直管年份 cohort",
+        "县数 counties",
+        "市级原分享 old-rule share",
+        "应解基数 base due",
+        "差额 gap",
+        "其中：基数中的补助 of which subsidies netted in the base",
+        "其中：基数以上增长 of which growth above the base",
+    ];
+    let rows: Vec<(Vec<String>, bool)> = by
+        .iter()
+        .map(|(cohort, (n, old, due, sub))| {
+            let gap = old - due;
+            (
+                vec![
+                    cohort.to_string(),
+                    n.to_string(),
+                    unit.text(*old),
+                    unit.text(*due),
+                    unit.text(gap),
+                    unit.text(*sub),
+                    unit.text(gap - sub),
+                ],
+                false,
+            )
+        })
+        .collect();
+    note(&format!(
+        "{y}, by the year the counties switched ({u}): the gap between what prefectures \
+         would have shared under the old rules and the base due. Part of it is the \
+         prefectures' subsidies netted into the base: those the prefecture no longer pays \
+         (市对县补助 stops once a county is direct), so they are not a gain of the county. \
+         The rest is the old-rule share above the base, which the switch leaves with the \
+         counties (for a base fixed in bases.csv, such as the 2014 pilots', it is measured \
+         against that given base).",
+        u = unit.label
+    )) + &table(&headers, &rows, 1)
 }

@@ -9,7 +9,7 @@ use crate::scenario::run::ScenarioResult;
 use crate::settlement::{Regime, SettlementRow};
 
 /// Number of money columns of a statement line (收入合计 … 可用财力).
-pub const MONEY_COLUMNS: usize = 11;
+pub const MONEY_COLUMNS: usize = 13;
 
 /// What a line of a statement sheet stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,7 +41,8 @@ pub struct StatementLine {
     /// County regime in Chinese (市管县, 省直管县, 当年改直管); empty otherwise.
     pub regime: String,
     /// collected, to_central, to_province, to_prefecture, retained, from_counties,
-    /// base_paid, base_received, rebates, transfers, available — fen.
+    /// base_paid, base_received, subsidy_paid, subsidy_received, rebates, transfers,
+    /// available — fen.
     pub money: [i64; MONEY_COLUMNS],
     /// Residents (常住人口).
     pub population: u64,
@@ -61,6 +62,8 @@ pub fn money_of(r: &SettlementRow) -> [i64; MONEY_COLUMNS] {
         r.from_counties,
         r.base_paid,
         r.base_received,
+        r.subsidy_paid,
+        r.subsidy_received,
         r.rebates,
         r.transfers,
         r.available,

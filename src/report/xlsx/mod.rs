@@ -19,8 +19,8 @@ pub const MONEY_FORMAT: &str = "#,##0.00";
 pub const BASELINES_SHEET: &str = "baselines";
 
 /// Headers of a statement sheet: (Chinese, English = the `settlement` table's column).
-/// Columns 3–13 are money in [`StatementLine::money`] order, 14 population, 15 per capita.
-pub const STATEMENT_HEADERS: [(&str, &str); 16] = [
+/// Columns 3–15 are money in [`StatementLine::money`] order, 16 population, 17 per capita.
+pub const STATEMENT_HEADERS: [(&str, &str); 18] = [
     ("地区代码", "region_code"),
     ("地区名称", "region_name"),
     ("体制", "regime"),
@@ -32,6 +32,8 @@ pub const STATEMENT_HEADERS: [(&str, &str); 16] = [
     ("市级分享收入", "from_counties"),
     ("体制上解", "base_paid"),
     ("体制补助", "base_received"),
+    ("市对县补助支出", "subsidy_paid"),
+    ("市对县补助收入", "subsidy_received"),
     ("返还性收入", "rebates"),
     ("转移支付", "transfers"),
     ("可用财力", "available"),
@@ -56,8 +58,16 @@ pub const BASELINE_HEADERS: [(&str, &str); 13] = [
     ("预测", "projected"),
 ];
 
+/// Row of a sheet's title (the scenario, the year and the data's nature, 数据性质).
+pub const TITLE_ROW: u32 = 0;
+/// Row of the Chinese headers; the English ones follow on the next row.
+pub const HEADER_ROW: u32 = 1;
+/// First data row of a sheet.
+pub const FIRST_DATA_ROW: u32 = 3;
+
 /// Cell formats of the workbook.
 struct Formats {
+    title: Format,
     header: Format,
     header_en: Format,
     text: Format,
@@ -74,6 +84,7 @@ impl Formats {
         let money = Format::new().set_num_format(MONEY_FORMAT);
         let count = Format::new().set_num_format("#,##0");
         Formats {
+            title: Format::new().set_bold().set_font_size(13),
             header: Format::new()
                 .set_bold()
                 .set_text_wrap()
@@ -141,8 +152,8 @@ fn write_headers(
     f: &Formats,
 ) -> Result<(), XlsxError> {
     for (c, (zh, en)) in headers.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *zh, &f.header)?;
-        ws.write_string_with_format(1, c as u16, *en, &f.header_en)?;
+        ws.write_string_with_format(HEADER_ROW, c as u16, *zh, &f.header)?;
+        ws.write_string_with_format(HEADER_ROW + 1, c as u16, *en, &f.header_en)?;
     }
     Ok(())
 }
@@ -155,12 +166,13 @@ fn yuan(fen: i64) -> f64 {
 fn write_statement_sheet(
     ws: &mut Worksheet,
     lines: &[StatementLine],
-    note: &str,
+    (title, note): (&str, &str),
     f: &Formats,
 ) -> Result<(), XlsxError> {
+    ws.write_string_with_format(TITLE_ROW, 0, title, &f.title)?;
     write_headers(ws, &STATEMENT_HEADERS, f)?;
     for (i, l) in lines.iter().enumerate() {
-        let row = i as u32 + 2;
+        let row = i as u32 + FIRST_DATA_ROW;
         let bold = matches!(
             l.kind,
             LineKind::Subtotal | LineKind::City | LineKind::Province
@@ -176,19 +188,21 @@ fn write_statement_sheet(
         for (c, v) in l.money.iter().enumerate() {
             ws.write_number_with_format(row, 3 + c as u16, yuan(*v), money)?;
         }
-        ws.write_number_with_format(row, 14, l.population as f64, count)?;
+        let pop_col = 3 + MONEY_COLUMNS as u16;
+        ws.write_number_with_format(row, pop_col, l.population as f64, count)?;
         match l.available_per_capita {
-            Some(v) => ws.write_number_with_format(row, 15, yuan(v), money)?,
-            None => ws.write_blank(row, 15, money)?,
+            Some(v) => ws.write_number_with_format(row, pop_col + 1, yuan(v), money)?,
+            None => ws.write_blank(row, pop_col + 1, money)?,
         };
     }
-    ws.write_string_with_format(lines.len() as u32 + 3, 0, note, &f.note)?;
-    ws.set_freeze_panes(2, 2)?;
+    ws.write_string_with_format(lines.len() as u32 + FIRST_DATA_ROW + 1, 0, note, &f.note)?;
+    ws.set_freeze_panes(FIRST_DATA_ROW, 2)?;
     ws.set_column_width(0, 10)?;
     ws.set_column_width(1, 22)?;
     ws.set_column_width(2, 11)?;
-    for c in 3..=15u16 {
-        ws.set_column_width(c, if c == 14 { 12 } else { 17 })?;
+    let pop_col = 3 + MONEY_COLUMNS as u16;
+    for c in 3..=pop_col + 1 {
+        ws.set_column_width(c, if c == pop_col { 12 } else { 17 })?;
     }
     Ok(())
 }
@@ -198,8 +212,12 @@ fn write_baselines_sheet(
     results: &[ScenarioResult],
     f: &Formats,
 ) -> Result<(), XlsxError> {
+    let mut banners: Vec<String> = results.iter().map(|r| r.scenario.data_banner()).collect();
+    banners.dedup();
+    let title = format!("划转基数 transfer baselines — {}", banners.join(" / "));
+    ws.write_string_with_format(TITLE_ROW, 0, &title, &f.title)?;
     write_headers(ws, &BASELINE_HEADERS, f)?;
-    let mut row = 2u32;
+    let mut row = FIRST_DATA_ROW;
     for res in results {
         for b in &res.baselines {
             let name = res.regions.get(&b.county).map_or("", |g| g.name.as_str());
@@ -223,7 +241,7 @@ fn write_baselines_sheet(
             row += 1;
         }
     }
-    ws.set_freeze_panes(2, 4)?;
+    ws.set_freeze_panes(FIRST_DATA_ROW, 4)?;
     for (c, w) in [14, 8, 10, 14, 10, 16, 16, 16, 16, 16, 16, 10, 8]
         .into_iter()
         .enumerate()
@@ -283,7 +301,13 @@ pub fn write_workbook(path: &Path, results: &[ScenarioResult]) -> Result<()> {
             let name = sheet_name(&res.scenario.name, year, projected, &mut taken);
             let ws = wb.add_worksheet().set_name(name).map_err(fail)?;
             let lines = statement_lines(res, year);
-            write_statement_sheet(ws, &lines, &note(res, year, projected), &f).map_err(fail)?;
+            let title = format!(
+                "{year}年度 财政体制结算 settlement — 情景 {} — {}",
+                res.scenario.name,
+                res.scenario.data_banner()
+            );
+            write_statement_sheet(ws, &lines, (&title, &note(res, year, projected)), &f)
+                .map_err(fail)?;
         }
     }
     let ws = wb.add_worksheet().set_name(BASELINES_SHEET).map_err(fail)?;

@@ -143,6 +143,7 @@ impl<'a> Evaluator<'a> {
             baselines: &baselines,
             rebates: &self.tables.rebates,
             transfers: &self.tables.transfers,
+            subsidies: &self.tables.subsidies,
             years: &sc.years,
         });
         if let Some(failed) = verify_statements(&settlement, &province)

@@ -14,9 +14,10 @@ use crate::regions::RegionKind;
 use crate::scenario::compare::{county_per_capita, spread, Spread, SummaryRow};
 use crate::scenario::run::ScenarioResult;
 use crate::scenario::Scenario;
-use crate::settlement::input_amount;
+use crate::settlement::{input_amount, subsidy_for_months, Flows};
 use crate::tables::SettlementTables;
-use std::collections::{BTreeMap, BTreeSet};
+use crate::tables::{annual_subsidy, AmountTable};
+use std::collections::BTreeSet;
 
 /// A county that owes or receives a transfer base (a switched county with a prefecture).
 struct SwitchedCounty {
@@ -24,8 +25,8 @@ struct SwitchedCounty {
     ix: usize,
     /// Month of the switch.
     switch: YearMonth,
-    /// Its subsidies by year.
-    subsidies: BTreeMap<i32, i64>,
+    /// Its rows of the subsidies table.
+    subsidies: AmountTable,
     /// Its base from `bases.csv`, if any.
     fixed: Option<FixedBase>,
 }
@@ -54,6 +55,9 @@ pub struct Summarizer {
     switched: Vec<SwitchedCounty>,
     /// Rebates + transfers per cell (held flat into projected years).
     inputs: Vec<i64>,
+    /// 市对县补助 per cell: received by a county (positive = from its prefecture); a
+    /// prefecture's cell holds what it pays its counties.
+    subsidy: Vec<i64>,
     /// Per settled year, the reference's figures if it settles that year.
     reference: Vec<Option<ReferenceYear>>,
 }
@@ -96,13 +100,14 @@ impl Summarizer {
                     subsidies: tables
                         .subsidies
                         .range((c.code.clone(), i32::MIN)..=(c.code.clone(), i32::MAX))
-                        .map(|((_, y), v)| (*y, *v))
+                        .map(|(k, v)| (k.clone(), *v))
                         .collect(),
                     fixed: tables.fixed_bases.get(&c.code).cloned(),
                 })
             })
             .collect();
         let mut inputs = vec![0; layout.len()];
+        let mut subsidy = vec![0; layout.len()];
         for (ix, r) in regions.iter().enumerate() {
             for &y in &base.scenario.years {
                 if let Some(c) = layout.cell(ix, y) {
@@ -110,6 +115,20 @@ impl Summarizer {
                     let p = projected_years.contains(&y);
                     inputs[c] = input_amount(&tables.rebates, &key, p)
                         + input_amount(&tables.transfers, &key, p);
+                }
+                let Some(pref) = base.regions.prefecture_of(r) else {
+                    continue;
+                };
+                let received = subsidy_for_months(
+                    annual_subsidy(&tables.subsidies, &r.code, y),
+                    base.regions.managed_months(r, y),
+                );
+                let pref_ix = base.regions.index_of(&pref.code);
+                if let (Some(c), Some(pc)) =
+                    (layout.cell(ix, y), pref_ix.and_then(|p| layout.cell(p, y)))
+                {
+                    subsidy[c] = received;
+                    subsidy[pc] += received;
                 }
             }
         }
@@ -148,6 +167,7 @@ impl Summarizer {
             prefecture,
             switched,
             inputs,
+            subsidy,
             reference: reference_years,
         }
     }
@@ -162,7 +182,7 @@ impl Summarizer {
                 &base.regions.all()[c.ix],
                 c.switch,
                 part,
-                |y| *c.subsidies.get(&y).unwrap_or(&0),
+                |y| annual_subsidy(&c.subsidies, &base.regions.all()[c.ix].code, y),
                 c.fixed.as_ref(),
                 sc.base_years.as_deref(),
             )?;
@@ -190,17 +210,30 @@ impl Summarizer {
             let cell = |r: usize| self.layout.cell(r, year);
             let parts = |r: usize| cell(r).map(|c| sums.parts[c]).unwrap_or_default();
             let due_of = |r: usize| cell(r).map_or(0, |c| due[c]);
-            // 可用财力 = retained + from counties + rebates + transfers − base paid + base received
+            // 可用财力, from each region's flows (the settlement's one formula)
+            let mut flows: Vec<Flows> = vec![Flows::default(); n];
             for &r in &self.settled {
-                available[r] = parts(r).retained + cell(r).map_or(0, |c| self.inputs[c]);
+                let f = &mut flows[r];
+                f.retained = parts(r).retained;
+                f.transfers = cell(r).map_or(0, |c| self.inputs[c]);
+                let subsidy = cell(r).map_or(0, |c| self.subsidy[c]);
                 if self.kind[r] == RegionKind::County {
-                    available[r] -= due_of(r);
+                    f.base_paid = due_of(r).max(0);
+                    f.base_received = (-due_of(r)).max(0);
+                    f.subsidy_received = subsidy;
+                } else {
+                    f.subsidy_paid = subsidy;
                 }
             }
             for &r in &self.settled {
                 if let Some(p) = self.prefecture[r] {
-                    available[p] += parts(r).to_prefecture + due_of(r);
+                    flows[p].from_counties += parts(r).to_prefecture;
+                    flows[p].base_received += due_of(r).max(0);
+                    flows[p].base_paid += (-due_of(r)).max(0);
                 }
+            }
+            for &r in &self.settled {
+                available[r] = flows[r].available();
             }
             // province identity: every fen collected is the centre's, the province's or
             // some region's available resources, and base dues cancel out
@@ -236,7 +269,8 @@ impl Summarizer {
             let mut per_capita = Vec::new();
             for &r in &self.settled {
                 let is_county = self.kind[r] == RegionKind::County;
-                if is_county && self.population[r] > 0 {
+                // county statistics: counties under a prefecture (济源 is fiscally a 省辖市)
+                if is_county && self.prefecture[r].is_some() && self.population[r] > 0 {
                     let pc = round_div(available[r] as i128, self.population[r] as i128);
                     per_capita.push(pc as i64 as f64 / 100.0);
                 }
