@@ -206,12 +206,13 @@ impl Summarizer {
         let n = self.layout.n_regions;
         let mut out = Vec::with_capacity(self.years.len());
         let mut available = vec![0i64; n];
+        let mut flows: Vec<Flows> = vec![Flows::default(); n];
         for (&(year, projected), reference) in self.years.iter().zip(&self.reference) {
             let cell = |r: usize| self.layout.cell(r, year);
             let parts = |r: usize| cell(r).map(|c| sums.parts[c]).unwrap_or_default();
             let due_of = |r: usize| cell(r).map_or(0, |c| due[c]);
             // 可用财力, from each region's flows (the settlement's one formula)
-            let mut flows: Vec<Flows> = vec![Flows::default(); n];
+            flows.fill(Flows::default());
             for &r in &self.settled {
                 let f = &mut flows[r];
                 f.retained = parts(r).retained;
