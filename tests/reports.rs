@@ -501,18 +501,81 @@ fn manifest_lists_every_input_with_its_hash_and_rows() {
     let entry = |name: &str| {
         inputs
             .iter()
-            .find(|e| e["path"].as_str().unwrap().ends_with(name))
+            .find(|e| e["path"] == name)
             .unwrap_or_else(|| panic!("{name} not in {inputs:?}"))
     };
     // the parent the scenario extends is an input too, hashed
     let parent = manifest_path("tests/cases/mini/fixed.toml");
     let sha = hex::encode(Sha256::digest(std::fs::read(&parent).unwrap()));
-    assert_eq!(entry("mini/fixed.toml")["sha256"], sha.as_str());
-    entry("mini/rate.toml");
+    // paths are relative to the scenario's folder: the folder can be filed and moved
+    assert_eq!(entry("fixed.toml")["sha256"], sha.as_str());
+    entry("rate.toml");
+    assert_eq!(m["scenarios"][0]["resolved"]["regions"], "regions.csv");
+    assert_eq!(m["scenarios"][0]["resolved"]["ledgers"][0], "ledger");
+    assert_eq!(m["engine"]["name"], "fencheng");
+    assert!(m["engine"]["commit"]
+        .as_str()
+        .is_some_and(|c| !c.is_empty()));
     // CSV rows are data records, not newlines
     let regions = std::fs::read_to_string(manifest_path("tests/cases/mini/regions.csv")).unwrap();
     let records = regions.lines().filter(|l| !l.is_empty()).count() - 1;
-    assert_eq!(entry("mini/regions.csv")["rows"], records);
-    entry("mini/rulebook.toml");
-    entry("mini/subsidies.csv");
+    assert_eq!(entry("regions.csv")["rows"], records);
+    entry("rulebook.toml");
+    entry("subsidies.csv");
+}
+
+#[test]
+fn the_written_manifest_lists_every_output_file_with_its_hash() {
+    use sha2::{Digest, Sha256};
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    assert_cmd::Command::cargo_bin("fencheng")
+        .unwrap()
+        .args(["run", "tests/cases/mini/fixed.toml", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let outputs = m["outputs"].as_array().unwrap();
+    let mut listed: Vec<String> = outputs
+        .iter()
+        .map(|o| o["path"].as_str().unwrap().to_string())
+        .collect();
+    for o in outputs {
+        let bytes = std::fs::read(out.join(o["path"].as_str().unwrap())).unwrap();
+        assert_eq!(o["sha256"], hex::encode(Sha256::digest(&bytes)).as_str());
+    }
+    // every file but the manifest itself
+    let mut on_disk: Vec<String> = walk(&out)
+        .into_iter()
+        .map(|p| {
+            p.strip_prefix(&out)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .filter(|p| p != "manifest.json")
+        .collect();
+    listed.sort();
+    on_disk.sort();
+    assert_eq!(listed, on_disk);
+    assert!(m["arguments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a == "run"));
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
 }

@@ -139,7 +139,9 @@ pub fn measure_base(
     for &by in &years {
         let p = part(by).ok_or_else(|| {
             Error::Input(format!(
-                "county {} ({}): base year {by} is not in the ledgers (switch {switch})",
+                "county {} ({}): base year {by} is not in the ledgers (switch {switch}); to \
+                 settle without the base years' ledgers, name the carry_forward/bases.csv \
+                 of the run that measured the base as the scenario's `bases`",
                 county.code, county.name
             ))
         })?;

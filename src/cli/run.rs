@@ -129,8 +129,7 @@ pub fn write_workbook_and_report(
     results: &[ScenarioResult],
     comparisons: &[fencheng::report::html::Comparison],
 ) -> Result<()> {
-    fencheng::report::xlsx::write_workbook(&dir.join("settlement.xlsx"), results)?;
-    fencheng::report::html::write_html(&dir.join("report.html"), results, comparisons)
+    fencheng::report::write_documents(dir, results, comparisons)
 }
 
 /// Warnings (踩刹车) counted by rule, with the first few, at the end of `run`.

@@ -1,6 +1,7 @@
 //! Report stage: the output folder — every table as Parquet and CSV, and `manifest.json` —
 //! written whole or not at all.
 
+pub mod carry_forward;
 pub mod html;
 pub mod manifest;
 pub mod output;
@@ -44,6 +45,18 @@ pub fn run_tables(results: &[ScenarioResult]) -> Vec<Table> {
         .collect()
 }
 
+/// Writes the documents of a run beside its tables: `settlement.xlsx` (the bureau's
+/// workbook), `report.html` (charts) and `carry_forward/` (next year's bases).
+pub fn write_documents(
+    dir: &Path,
+    results: &[ScenarioResult],
+    comparisons: &[html::Comparison],
+) -> Result<()> {
+    xlsx::write_workbook(&dir.join("settlement.xlsx"), results)?;
+    html::write_html(&dir.join("report.html"), results, comparisons)?;
+    carry_forward::write(dir, results)
+}
+
 /// Writes tables (Parquet + CSV), the manifest and whatever `extra` writes (workbook,
 /// HTML report) into `out`, atomically: a failure anywhere leaves no partial folder.
 pub fn write_output(
@@ -66,8 +79,40 @@ pub fn write_output(
             parquet.and(csv)
         })?;
     }
+    let mut manifest = manifest.clone();
+    manifest["outputs"] = serde_json::Value::Array(output_entries(staging.dir())?);
     let path = staging.dir().join("manifest.json");
-    let text = serde_json::to_string_pretty(manifest).map_err(|e| Error::Input(e.to_string()))?;
+    let text = serde_json::to_string_pretty(&manifest).map_err(|e| Error::Input(e.to_string()))?;
     std::fs::write(&path, text + "\n").map_err(|e| Error::io(&path, e))?;
     staging.commit()
+}
+
+/// Every file written so far under `dir` (sub-folders included), sorted by path, with its
+/// SHA-256 and size: the manifest's `outputs`.
+fn output_entries(dir: &Path) -> Result<Vec<serde_json::Value>> {
+    use sha2::{Digest, Sha256};
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).map_err(|e| Error::io(&d, e))? {
+            let p = e.map_err(|e| Error::io(&d, e))?.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    files
+        .iter()
+        .map(|p| {
+            let bytes = std::fs::read(p).map_err(|e| Error::io(p, e))?;
+            Ok(serde_json::json!({
+                "path": manifest::relative_to(p, dir),
+                "sha256": hex::encode(Sha256::digest(&bytes)),
+                "bytes": bytes.len(),
+            }))
+        })
+        .collect()
 }
