@@ -10,7 +10,7 @@ use fencheng::regions::RegionKind;
 use fencheng::report::html::write_html;
 use fencheng::report::xlsx::{
     money_of, write_workbook, BASELINES_SHEET, BASELINE_HEADERS, FIRST_DATA_ROW, HEADER_ROW,
-    MONEY_COLUMNS, MONEY_FORMAT, STATEMENT_HEADERS, TITLE_ROW,
+    MONEY_COLUMNS, MONEY_FORMAT, STATEMENT_HEADERS, TITLE_ROW, UNIT_ROW, WARNINGS_SHEET,
 };
 use fencheng::scenario::compare::compare;
 use fencheng::scenario::run::{run_scenario, RunOptions, ScenarioResult};
@@ -154,9 +154,23 @@ fn check_statement_sheet(
         }
         if l.name.ends_with("全市合计") {
             assert!(bold, "{sheet}: city total bold");
+            // 小计 + 市本级 with the flows between them netted: 上划市级 (= 市级分享收入)
+            // stays in 本级收入; bases and subsidies cancel; 可用财力 unchanged
             let mut expected = last_subtotal;
             add(&mut expected, &last_prefecture);
-            assert_eq!(l.money, expected, "{sheet}: {} = 小计 + 市本级", l.name);
+            assert_eq!(expected[3], expected[5], "{sheet}: 上划市级 = 市级分享收入");
+            expected[4] += expected[3];
+            for col in [3, 5, 6, 7, 8, 9] {
+                expected[col] = 0;
+            }
+            assert_eq!(
+                l.money, expected,
+                "{sheet}: {} = 小计 + 市本级, netted",
+                l.name
+            );
+            let m = &l.money;
+            assert_eq!(m[0], m[1] + m[2] + m[4], "{sheet}: {} conserves", l.name);
+            assert_eq!(m[12], m[4] + m[10] + m[11], "{sheet}: {} available", l.name);
             cities += 1;
             continue;
         }
@@ -263,7 +277,8 @@ fn mini_workbook_totals_add_up_to_the_fen_and_equal_the_settlement() {
             "mini-projected 2022",
             "mini-projected 2023",
             "mini-projected 2024 预测",
-            BASELINES_SHEET
+            BASELINES_SHEET,
+            WARNINGS_SHEET
         ]
     );
     for (r, sheets) in results.iter().zip([
@@ -413,7 +428,7 @@ fn henan_reform_and_counterfactual_reports() {
     let expected: Vec<String> = ["reform-2022", "no-reform"]
         .iter()
         .flat_map(|s| (2022..=2024).map(move |y| format!("{s} {y}")))
-        .chain([BASELINES_SHEET.to_string()])
+        .chain([BASELINES_SHEET.to_string(), WARNINGS_SHEET.to_string()])
         .collect();
     assert_eq!(names, expected);
     for (r, scenario) in results.iter().zip(["reform-2022", "no-reform"]) {
@@ -578,4 +593,106 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
         }
     }
     out
+}
+
+/// The text of one part of an xlsx file (a zip of XML files).
+fn xlsx_part(path: &Path, part: &str) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut text = String::new();
+    zip.by_name(part)
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    text
+}
+
+/// The `(min, max, width)` of every `<col>` of a sheet's XML.
+fn col_widths(xml: &str) -> Vec<(u32, u32, f64)> {
+    let attr = |tag: &str, name: &str| -> String {
+        let at = tag.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+        tag[at..].split('"').next().unwrap().to_string()
+    };
+    xml.split("<col ")
+        .skip(1)
+        .map(|t| {
+            let tag = format!(" {}", t.split("/>").next().unwrap());
+            let tag = tag.as_str();
+            (
+                attr(tag, "min").parse().unwrap(),
+                attr(tag, "max").parse().unwrap(),
+                attr(tag, "width").parse().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_workbook_prints_a4_landscape_one_page_wide_without_hashes() {
+    use fencheng::report::xlsx::{write_workbook_with, DisplayUnit, WorkbookOptions};
+    let tmp = tempfile::tempdir().unwrap();
+    let r = run(&manifest_path("scenarios/reform-2022.toml"));
+    let path = tmp.path().join("settlement.xlsx");
+    let opts = WorkbookOptions {
+        unit: DisplayUnit::Wan,
+    };
+    write_workbook_with(&path, std::slice::from_ref(&r), opts).unwrap();
+    // sheet1 is "reform-2022 2022"
+    let xml = xlsx_part(&path, "xl/worksheets/sheet1.xml");
+    for words in [
+        "orientation=\"landscape\"",
+        "paperSize=\"9\"",
+        "fitToHeight=\"0\"",
+        "<pageSetUpPr fitToPage=\"1\"/>",
+        "<oddFooter>&amp;L情景 reform-2022 · 2022年度&amp;R第 &amp;P 页",
+    ] {
+        assert!(xml.contains(words), "sheet1 lacks `{words}`");
+    }
+    // the two header rows repeat on every page (rows 3–4 in Excel's numbering)
+    let wb = xlsx_part(&path, "xl/workbook.xml");
+    assert!(
+        wb.contains("_xlnm.Print_Titles\" localSheetId=\"0\">'reform-2022 2022'!$3:$4"),
+        "{wb}"
+    );
+    // 万元 is display only: the unit row says so and the cells hold yuan / 10,000
+    let mut book = open(&path);
+    let range = book.worksheet_range("reform-2022 2022").unwrap();
+    assert!(text(cell(&range, UNIT_ROW, 0)).contains("万元"));
+    let last = lines_in(&range).pop().unwrap();
+    let p = r.province.iter().find(|p| p.year == 2022).unwrap();
+    match cell(&range, last, 3) {
+        Data::Float(v) => assert!((v - p.collected as f64 / 1e6).abs() < 1e-6),
+        other => panic!("{other:?}"),
+    }
+    // no `###`: every money column is wider than its widest amount as shown
+    let widths = col_widths(&xml);
+    let lines = fencheng::report::xlsx::statement_lines(&r, 2022);
+    for c in 0..MONEY_COLUMNS {
+        let widest = lines
+            .iter()
+            .map(|l| DisplayUnit::Wan.shown(l.money[c]).len())
+            .max()
+            .unwrap();
+        let col = 4 + c as u32; // Excel columns count from 1
+        let (_, _, w) = widths
+            .iter()
+            .find(|(lo, hi, _)| (*lo..=*hi).contains(&col))
+            .copied()
+            .unwrap();
+        assert!(
+            w >= widest as f64 + 1.0,
+            "column {col}: width {w} < {widest}"
+        );
+    }
+    // the warnings sheet is there, and the year's notice points to it
+    assert!(book.sheet_names().contains(&WARNINGS_SHEET.to_string()));
+    let notice = text(cell(&range, last + 3, 0));
+    assert!(notice.contains("warning"), "{notice}");
+}
+
+/// The rows of a statement sheet's lines (from the first data row to the last named one).
+fn lines_in(range: &Range<Data>) -> Vec<u32> {
+    (FIRST_DATA_ROW..)
+        .take_while(|&row| !text(cell(range, row, 1)).is_empty())
+        .collect()
 }

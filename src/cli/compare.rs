@@ -78,7 +78,9 @@ pub fn compare_cmd(a: CompareArgs) -> Result<()> {
         &out_tables,
         &manifest,
         a.output.options(),
-        &|dir| super::run::write_workbook_and_report(dir, &results, &comparisons),
+        &|dir| {
+            super::run::write_workbook_and_report(dir, &results, &comparisons, a.output.workbook())
+        },
     )?;
     if !a.quiet {
         print_winners(&rows, &summary, reference, a.top);

@@ -2,6 +2,7 @@
 
 use clap::Args;
 use fencheng::ledger::LedgerScan;
+use fencheng::report::xlsx::{DisplayUnit, WorkbookOptions};
 use fencheng::report::WriteOptions;
 use fencheng::scenario::run::ScenarioResult;
 use fencheng::{Error, Result};
@@ -19,9 +20,18 @@ pub struct OutputArgs {
     /// Add a UTF-8 BOM to CSV outputs (for Excel).
     #[arg(long)]
     pub csv_bom: bool,
+    /// Unit of the workbook's money cells (run, compare): yuan (元) or wan (万元); display only, the CSV
+    /// and Parquet tables stay in yuan.
+    #[arg(long, default_value = "yuan", value_parser = DisplayUnit::parse)]
+    pub unit: DisplayUnit,
 }
 
 impl OutputArgs {
+    /// How the workbook shows its figures.
+    pub fn workbook(&self) -> WorkbookOptions {
+        WorkbookOptions { unit: self.unit }
+    }
+
     /// The writer's options.
     pub fn options(&self) -> WriteOptions {
         WriteOptions {

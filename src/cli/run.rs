@@ -106,7 +106,7 @@ pub fn run(a: RunArgs) -> Result<()> {
         &run_tables(&results),
         &manifest,
         a.output.options(),
-        &|dir| write_workbook_and_report(dir, &results, &[]),
+        &|dir| write_workbook_and_report(dir, &results, &[], a.output.workbook()),
     )?;
     if a.json {
         println!(
@@ -128,8 +128,9 @@ pub fn write_workbook_and_report(
     dir: &std::path::Path,
     results: &[ScenarioResult],
     comparisons: &[fencheng::report::html::Comparison],
+    workbook: fencheng::report::xlsx::WorkbookOptions,
 ) -> Result<()> {
-    fencheng::report::write_documents(dir, results, comparisons)
+    fencheng::report::write_documents(dir, results, comparisons, workbook)
 }
 
 /// Warnings (踩刹车) counted by rule, with the first few, at the end of `run`.

@@ -51,8 +51,9 @@ pub fn write_documents(
     dir: &Path,
     results: &[ScenarioResult],
     comparisons: &[html::Comparison],
+    workbook: xlsx::WorkbookOptions,
 ) -> Result<()> {
-    xlsx::write_workbook(&dir.join("settlement.xlsx"), results)?;
+    xlsx::write_workbook_with(&dir.join("settlement.xlsx"), results, workbook)?;
     html::write_html(&dir.join("report.html"), results, comparisons)?;
     carry_forward::write(dir, results)
 }

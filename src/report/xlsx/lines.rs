@@ -10,6 +10,20 @@ use crate::settlement::{Regime, SettlementRow};
 
 /// Number of money columns of a statement line (收入合计 … 可用财力).
 pub const MONEY_COLUMNS: usize = 13;
+/// Index of 上划市级 among the money columns.
+pub const TO_PREFECTURE: usize = 3;
+/// Index of 本级收入.
+pub const RETAINED: usize = 4;
+/// Index of 市级分享收入.
+pub const FROM_COUNTIES: usize = 5;
+/// Index of 体制上解.
+pub const BASE_PAID: usize = 6;
+/// Index of 体制补助.
+pub const BASE_RECEIVED: usize = 7;
+/// Index of 市对县补助支出.
+pub const SUBSIDY_PAID: usize = 8;
+/// Index of 市对县补助收入.
+pub const SUBSIDY_RECEIVED: usize = 9;
 
 /// What a line of a statement sheet stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,9 +34,9 @@ pub enum LineKind {
     Subtotal,
     /// 市本级: the prefecture proper's own statement.
     Prefecture,
-    /// 全市合计: the prefecture proper and its counties. Flows between them (a county's
-    /// 上划市级 and the prefecture's 市级分享收入, a county's base and the prefecture's)
-    /// appear on both sides, as in a bureau's own 全市 statement.
+    /// 全市合计: the prefecture proper and its counties as one, the flows between them
+    /// netted ([`net_city`]): a county's 上划市级 stays in the city's 本级收入, and the
+    /// bases and subsidies between the prefecture and its own counties cancel.
     City,
     /// 全省合计: every county and prefecture of the province.
     Province,
@@ -119,6 +133,26 @@ fn total_line(kind: LineKind, code: &str, name: String, rows: &[&SettlementRow])
     }
 }
 
+/// Nets a 全市合计 (a prefecture proper plus its counties): what its counties pass up to it
+/// (上划市级 = its 市级分享收入) is revenue the city keeps, and every base and subsidy of
+/// the city flows between the prefecture and its own counties, so they cancel. Available
+/// resources are unchanged: only internal flows move.
+pub fn net_city(mut line: StatementLine) -> StatementLine {
+    let m = &mut line.money;
+    m[RETAINED] += m[TO_PREFECTURE];
+    for col in [
+        TO_PREFECTURE,
+        FROM_COUNTIES,
+        BASE_PAID,
+        BASE_RECEIVED,
+        SUBSIDY_PAID,
+        SUBSIDY_RECEIVED,
+    ] {
+        m[col] = 0;
+    }
+    line
+}
+
 /// The statement lines of one scenario-year in the order a bureau reads them: for each
 /// prefecture (code order) its counties (code order), their 小计, the prefecture proper and
 /// 全市合计;
@@ -146,12 +180,12 @@ pub fn statement_lines(res: &ScenarioResult, year: i32) -> Vec<StatementLine> {
         lines.push(region_line(res, p));
         let mut city = counties;
         city.push(p);
-        lines.push(total_line(
+        lines.push(net_city(total_line(
             LineKind::City,
             "",
             format!("{name}全市合计"),
             &city,
-        ));
+        )));
     }
     let loose = counties_of("");
     if !loose.is_empty() {

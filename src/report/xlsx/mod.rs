@@ -5,10 +5,13 @@
 //! cells are yuan numbers formatted `#,##0.00`; every total is summed in integer fen first.
 
 mod lines;
+mod page;
+mod warnings;
 
 use crate::error::{Error, Result};
 use crate::scenario::run::ScenarioResult;
-pub use lines::{money_of, statement_lines, LineKind, StatementLine, MONEY_COLUMNS};
+pub use lines::{money_of, net_city, statement_lines, LineKind, StatementLine, MONEY_COLUMNS};
+pub use page::DisplayUnit;
 use rust_xlsxwriter::{Color, Format, FormatBorder, Workbook, Worksheet, XlsxError};
 use std::path::Path;
 
@@ -60,10 +63,21 @@ pub const BASELINE_HEADERS: [(&str, &str); 13] = [
 
 /// Row of a sheet's title (the scenario, the year and the data's nature, 数据性质).
 pub const TITLE_ROW: u32 = 0;
+/// Row saying the unit of the money cells (单位).
+pub const UNIT_ROW: u32 = 1;
 /// Row of the Chinese headers; the English ones follow on the next row.
-pub const HEADER_ROW: u32 = 1;
+pub const HEADER_ROW: u32 = 2;
 /// First data row of a sheet.
-pub const FIRST_DATA_ROW: u32 = 3;
+pub const FIRST_DATA_ROW: u32 = 4;
+/// Name of the sheet listing the warnings (预警) and set-aside rows of every scenario.
+pub const WARNINGS_SHEET: &str = "warnings";
+
+/// How the workbook shows its figures.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct WorkbookOptions {
+    /// 元 or 万元 (display only).
+    pub unit: DisplayUnit,
+}
 
 /// Cell formats of the workbook.
 struct Formats {
@@ -77,6 +91,7 @@ struct Formats {
     count: Format,
     count_bold: Format,
     note: Format,
+    notice: Format,
 }
 
 impl Formats {
@@ -103,6 +118,9 @@ impl Formats {
             note: Format::new()
                 .set_italic()
                 .set_font_color(Color::RGB(0x7F6000)),
+            notice: Format::new()
+                .set_bold()
+                .set_font_color(Color::RGB(0xC00000)),
         }
     }
 }
@@ -163,14 +181,31 @@ fn yuan(fen: i64) -> f64 {
     fen as f64 / 100.0
 }
 
+/// What a statement sheet shows besides its lines.
+struct SheetText<'a> {
+    title: &'a str,
+    note: &'a str,
+    /// Warnings and set-aside rows of the year, for the clerk (may be empty).
+    notice: &'a str,
+    /// Scenario and year, for the footer.
+    footer: &'a str,
+}
+
 fn write_statement_sheet(
     ws: &mut Worksheet,
     lines: &[StatementLine],
-    (title, note): (&str, &str),
+    text: &SheetText,
     f: &Formats,
+    unit: DisplayUnit,
 ) -> Result<(), XlsxError> {
-    ws.write_string_with_format(TITLE_ROW, 0, title, &f.title)?;
+    ws.write_string_with_format(TITLE_ROW, 0, text.title, &f.title)?;
+    ws.write_string_with_format(UNIT_ROW, 0, unit.label(), &f.note)?;
     write_headers(ws, &STATEMENT_HEADERS, f)?;
+    let pop_col = 3 + MONEY_COLUMNS as u16;
+    let mut widths: Vec<f64> = STATEMENT_HEADERS
+        .iter()
+        .map(|(zh, en)| page::width_of(zh).max(page::width_of(en)))
+        .collect();
     for (i, l) in lines.iter().enumerate() {
         let row = i as u32 + FIRST_DATA_ROW;
         let bold = matches!(
@@ -185,25 +220,35 @@ fn write_statement_sheet(
         ws.write_string_with_format(row, 0, &l.code, text)?;
         ws.write_string_with_format(row, 1, &l.name, text)?;
         ws.write_string_with_format(row, 2, &l.regime, text)?;
-        for (c, v) in l.money.iter().enumerate() {
-            ws.write_number_with_format(row, 3 + c as u16, yuan(*v), money)?;
+        for (c, v) in [&l.code, &l.name, &l.regime].into_iter().enumerate() {
+            widths[c] = widths[c].max(page::width_of(v));
         }
-        let pop_col = 3 + MONEY_COLUMNS as u16;
+        for (c, v) in l.money.iter().enumerate() {
+            ws.write_number_with_format(row, 3 + c as u16, unit.value(*v), money)?;
+            let w = &mut widths[3 + c];
+            *w = w.max(page::width_of(&unit.shown(*v)));
+        }
         ws.write_number_with_format(row, pop_col, l.population as f64, count)?;
+        let pop = &mut widths[pop_col as usize];
+        *pop = pop.max(page::width_of(&l.population.to_string()) * 4.0 / 3.0);
         match l.available_per_capita {
+            // per resident always in yuan: 万元 per head would read 0.xx
             Some(v) => ws.write_number_with_format(row, pop_col + 1, yuan(v), money)?,
             None => ws.write_blank(row, pop_col + 1, money)?,
         };
+        if let Some(v) = l.available_per_capita {
+            let w = &mut widths[pop_col as usize + 1];
+            *w = w.max(page::width_of(&DisplayUnit::Yuan.shown(v)));
+        }
     }
-    ws.write_string_with_format(lines.len() as u32 + FIRST_DATA_ROW + 1, 0, note, &f.note)?;
+    let after = lines.len() as u32 + FIRST_DATA_ROW + 1;
+    ws.write_string_with_format(after, 0, text.note, &f.note)?;
+    if !text.notice.is_empty() {
+        ws.write_string_with_format(after + 1, 0, text.notice, &f.notice)?;
+    }
     ws.set_freeze_panes(FIRST_DATA_ROW, 2)?;
-    ws.set_column_width(0, 10)?;
-    ws.set_column_width(1, 22)?;
-    ws.set_column_width(2, 11)?;
-    let pop_col = 3 + MONEY_COLUMNS as u16;
-    for c in 3..=pop_col + 1 {
-        ws.set_column_width(c, if c == pop_col { 12 } else { 17 })?;
-    }
+    page::set_widths(ws, &widths)?;
+    page::print_setup(ws, HEADER_ROW, text.footer)?;
     Ok(())
 }
 
@@ -216,6 +261,7 @@ fn write_baselines_sheet(
     banners.dedup();
     let title = format!("划转基数 transfer baselines — {}", banners.join(" / "));
     ws.write_string_with_format(TITLE_ROW, 0, &title, &f.title)?;
+    ws.write_string_with_format(UNIT_ROW, 0, DisplayUnit::Yuan.label(), &f.note)?;
     write_headers(ws, &BASELINE_HEADERS, f)?;
     let mut row = FIRST_DATA_ROW;
     for res in results {
@@ -248,6 +294,7 @@ fn write_baselines_sheet(
     {
         ws.set_column_width(c as u16, w)?;
     }
+    page::print_setup(ws, HEADER_ROW, "划转基数 transfer baselines")?;
     Ok(())
 }
 
@@ -267,16 +314,27 @@ fn note(res: &ScenarioResult, year: i32, projected: bool) -> String {
         .map(|d| format!("（{d}）"))
         .unwrap_or_default();
     format!(
-        "单位：元 (yuan)。情景 {}{description}；{year} 年：{kind}；小计 = 所属县合计，\
+        "情景 {}{description}；{year} 年：{kind}；小计 = 所属县合计，全市合计 = 小计 + 市本级\
+         （市县之间的上划、基数与补助相抵 flows between the prefecture and its counties netted），\
          全省合计 = 各县 + 各市本级；granularity: {}",
         sc.name,
         format!("{:?}", res.granularity).to_lowercase()
     )
 }
 
-/// Writes `settlement.xlsx` at `path`: a statement sheet per scenario × year (see
-/// [`statement_lines`]; projected years are named `… 预测`) and the `baselines` sheet.
+/// Writes `settlement.xlsx` at `path` in yuan ([`write_workbook_with`]).
 pub fn write_workbook(path: &Path, results: &[ScenarioResult]) -> Result<()> {
+    write_workbook_with(path, results, WorkbookOptions::default())
+}
+
+/// Writes `settlement.xlsx` at `path`: a statement sheet per scenario × year (see
+/// [`statement_lines`]; projected years are named `… 预测`), each with its year's warnings
+/// as a notice, the `baselines` sheet and the `warnings` sheet.
+pub fn write_workbook_with(
+    path: &Path,
+    results: &[ScenarioResult],
+    opts: WorkbookOptions,
+) -> Result<()> {
     let fail = |e: XlsxError| Error::file(path, format!("cannot write the workbook: {e}"));
     let f = Formats::new();
     let mut wb = Workbook::new();
@@ -291,8 +349,9 @@ pub fn write_workbook(path: &Path, results: &[ScenarioResult]) -> Result<()> {
         rust_xlsxwriter::ExcelDateTime::from_ymd(u16::try_from(last).unwrap_or(2000), 12, 31)
             .map_err(fail)?;
     wb.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&stamp));
-    let mut taken = vec![BASELINES_SHEET.to_string()];
-    for res in results {
+    let mut taken = vec![BASELINES_SHEET.to_string(), WARNINGS_SHEET.to_string()];
+    let all_warnings: Vec<_> = results.iter().map(crate::supervision::warnings).collect();
+    for (res, ws_of) in results.iter().zip(&all_warnings) {
         let mut years = res.scenario.years.clone();
         years.sort_unstable();
         years.dedup();
@@ -306,12 +365,19 @@ pub fn write_workbook(path: &Path, results: &[ScenarioResult]) -> Result<()> {
                 res.scenario.name,
                 res.scenario.data_banner()
             );
-            write_statement_sheet(ws, &lines, (&title, &note(res, year, projected)), &f)
-                .map_err(fail)?;
+            let text = SheetText {
+                title: &title,
+                note: &note(res, year, projected),
+                notice: &warnings::notice(res, ws_of, year),
+                footer: &format!("情景 {} · {year}年度", res.scenario.name),
+            };
+            write_statement_sheet(ws, &lines, &text, &f, opts.unit).map_err(fail)?;
         }
     }
     let ws = wb.add_worksheet().set_name(BASELINES_SHEET).map_err(fail)?;
     write_baselines_sheet(ws, results, &f).map_err(fail)?;
+    let ws = wb.add_worksheet().set_name(WARNINGS_SHEET).map_err(fail)?;
+    warnings::write_sheet(ws, results, &all_warnings, &f).map_err(fail)?;
     wb.save(path).map_err(fail)
 }
 
