@@ -12,7 +12,7 @@ use fencheng::report::xlsx::{
     money_of, write_workbook, BASELINES_SHEET, BASELINE_HEADERS, MONEY_COLUMNS, MONEY_FORMAT,
     STATEMENT_HEADERS,
 };
-use fencheng::scenario::compare::compare;
+use fencheng::scenario::compare::{analyse, AnalysisOptions};
 use fencheng::scenario::run::{run_scenario, RunOptions, ScenarioResult};
 use fencheng::scenario::Scenario;
 use fencheng::split::Granularity;
@@ -345,15 +345,10 @@ fn mini_html_is_self_contained_with_one_chart_per_section() {
     let (fixed, projected) = mini_with_projection(tmp.path());
     // a base indexed at 3 % a year: in 2023 甲一县 pays more, 乙一县 receives more
     let rate = run(&manifest_path("tests/cases/mini/rate.toml"));
-    let (rows, summary) = compare(&fixed, &rate);
+    let analysis = analyse(&fixed, &rate, AnalysisOptions::default()).unwrap();
     let path = tmp.path().join("report.html");
     let results = vec![projected, rate];
-    write_html(
-        &path,
-        &results,
-        &[("mini-fixed".to_string(), rows, summary)],
-    )
-    .unwrap();
+    write_html(&path, &results, &[analysis]).unwrap();
     let html = std::fs::read_to_string(&path).unwrap();
     assert_self_contained(&html);
     // per scenario: levels, prefectures, Lorenz, base; plus winners/losers for the compared one
@@ -375,7 +370,7 @@ fn henan_reform_and_counterfactual_reports() {
     let reform = run(&manifest_path("scenarios/reform-2022.toml"));
     let reference = run(&manifest_path("scenarios/no-reform.toml"));
     let tmp = tempfile::tempdir().unwrap();
-    let (rows, summary) = compare(&reference, &reform);
+    let analysis = analyse(&reference, &reform, AnalysisOptions::default()).unwrap();
     let results = vec![reform, reference];
     let xlsx = tmp.path().join("settlement.xlsx");
     write_workbook(&xlsx, &results).unwrap();
@@ -406,12 +401,7 @@ fn henan_reform_and_counterfactual_reports() {
     );
 
     let html_path = tmp.path().join("report.html");
-    write_html(
-        &html_path,
-        &results,
-        &[("no-reform".to_string(), rows, summary)],
-    )
-    .unwrap();
+    write_html(&html_path, &results, &[analysis]).unwrap();
     let html = std::fs::read_to_string(&html_path).unwrap();
     assert_self_contained(&html);
     assert_eq!(assert_one_chart_per_section(&html), 4 + 4 + 1);

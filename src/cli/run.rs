@@ -127,7 +127,7 @@ pub fn run(a: RunArgs) -> Result<()> {
 pub fn write_workbook_and_report(
     dir: &std::path::Path,
     results: &[ScenarioResult],
-    comparisons: &[fencheng::report::html::Comparison],
+    comparisons: &[fencheng::scenario::compare::Analysis],
 ) -> Result<()> {
     fencheng::report::xlsx::write_workbook(&dir.join("settlement.xlsx"), results)?;
     fencheng::report::html::write_html(&dir.join("report.html"), results, comparisons)

@@ -1,6 +1,7 @@
 //! Report stage: the output folder — every table as Parquet and CSV, and `manifest.json` —
 //! written whole or not at all.
 
+pub mod comparison;
 pub mod html;
 pub mod manifest;
 pub mod output;

@@ -11,14 +11,12 @@ mod svg;
 
 use crate::error::{Error, Result};
 use crate::money::{format_yuan, round_div};
-use crate::scenario::compare::{ComparisonRow, SummaryRow};
 use crate::scenario::run::ScenarioResult;
 use std::path::Path;
 use svg::esc;
 
-/// One comparison handed to the report: the reference scenario's name, the rows and the
-/// summary of [`crate::scenario::compare::compare`].
-pub type Comparison = (String, Vec<ComparisonRow>, Vec<SummaryRow>);
+/// One comparison handed to the report: every figure of a scenario against the reference.
+pub type Comparison = crate::scenario::compare::Analysis;
 
 const CSS: &str = r#"
 body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei",
@@ -82,7 +80,7 @@ impl Unit {
 }
 
 /// Inserts thousands separators into a plain decimal (`-1234567.89` → `-1,234,567.89`).
-fn thousands(plain: &str) -> String {
+pub fn thousands(plain: &str) -> String {
     let (sign, body) = plain.strip_prefix('-').map_or(("", plain), |b| ("-", b));
     let (int, frac) = body
         .split_once('.')
@@ -144,9 +142,7 @@ fn note(text: &str) -> String {
 
 /// The scenario a comparison is about (its rows' or summary's `scenario`).
 fn compared_scenario(c: &Comparison) -> Option<&str> {
-    c.1.first()
-        .map(|r| r.scenario.as_str())
-        .or_else(|| c.2.first().map(|s| s.scenario.as_str()))
+    Some(c.scenario.as_str())
 }
 
 /// The whole page.
@@ -159,7 +155,7 @@ pub fn render(results: &[ScenarioResult], comparisons: &[Comparison]) -> String 
         esc(&names.join(", ")),
         esc(&comparisons
             .iter()
-            .map(|c| format!("{} vs {}", compared_scenario(c).unwrap_or("?"), c.0))
+            .map(|c| format!("{} vs {}", c.scenario, c.reference))
             .collect::<Vec<_>>()
             .join(", ")),
         env!("CARGO_PKG_VERSION")
