@@ -351,15 +351,21 @@ fn mini_html_is_self_contained_with_one_chart_per_section() {
     write_html(&path, &results, &[analysis]).unwrap();
     let html = std::fs::read_to_string(&path).unwrap();
     assert_self_contained(&html);
-    // per scenario: levels, prefectures, Lorenz, base; plus winners/losers for the compared one
-    assert_eq!(assert_one_chart_per_section(&html), 4 + 4 + 1);
+    // per scenario: levels, prefectures, Lorenz, base; plus, for the compared one, winners
+    // and losers and the analyst's sections by prefecture, by income group, the weighted
+    // gaps and the totals (the kept share of a new yuan needs the reference's run, not here)
+    assert_eq!(assert_one_chart_per_section(&html), 4 + 4 + 1 + 4);
     for name in [
         "甲市",
         "乙市",
         "甲一县",
         "乙一县",
         "2024 预测",
-        "县级赢家与输家 2023",
+        "县级赢家与输家 2023 单年 one year",
+        "分市增减 change of available resources by prefecture, 2022–2023 合计 summed over 2 years",
+        "按人均地方收入分组",
+        "城乡差距 population-weighted Gini",
+        "累计增减 cumulative change",
     ] {
         assert!(html.contains(name), "{name}");
     }
@@ -404,7 +410,16 @@ fn henan_reform_and_counterfactual_reports() {
     write_html(&html_path, &results, &[analysis]).unwrap();
     let html = std::fs::read_to_string(&html_path).unwrap();
     assert_self_contained(&html);
-    assert_eq!(assert_one_chart_per_section(&html), 4 + 4 + 1);
+    // with the reference's run at hand, the kept share of a new yuan (VAT, CIT, PIT) too
+    assert_eq!(assert_one_chart_per_section(&html), 4 + 4 + 1 + 5);
+    for words in [
+        "新增一元留县",
+        "增值税 10101",
+        "企业所得税 10104",
+        "个人所得税 10106",
+    ] {
+        assert!(html.contains(words), "{words}");
+    }
     for p in results[0]
         .regions
         .all()

@@ -37,7 +37,7 @@ pub fn winners_losers(id: &str, res: &ScenarioResult, c: &Comparison) -> String 
     );
     let scenario = super::compared_scenario(c).unwrap_or("");
     let title = format!(
-        "县级赢家与输家 {}：{scenario} 相对 {reference} counties' change in available resources ({})",
+        "县级赢家与输家 {} 单年 one year：{scenario} 相对 {reference} counties' change in available resources ({})",
         year_label((year, projected)),
         unit.label
     );

@@ -1,9 +1,11 @@
 //! Report stage: `report.html`, one self-contained UTF-8 page — inline CSS and SVG drawn in
 //! Rust, no scripts, nothing fetched from a network — for analysts: per scenario the
 //! province's revenue by level, the prefectures, winners and losers against a reference,
-//! the Lorenz curve of county per-capita resources, and the base due (体制上解) against
-//! what the prefectures would have shared.
+//! the Lorenz curve of county per-capita resources, the base due (体制上解) against
+//! what the prefectures would have shared, and the analyst's comparison sections (by
+//! prefecture, by income group, the kept share of a new yuan, weighted gaps, totals).
 
+mod analyst;
 mod charts;
 mod comparison;
 mod sections;
@@ -145,6 +147,11 @@ fn compared_scenario(c: &Comparison) -> Option<&str> {
     Some(c.scenario.as_str())
 }
 
+/// The reference's results among those of the run, if it is there.
+fn reference_of<'a>(results: &'a [ScenarioResult], c: &Comparison) -> Option<&'a ScenarioResult> {
+    results.iter().find(|r| r.scenario.name == c.reference)
+}
+
 /// The whole page.
 pub fn render(results: &[ScenarioResult], comparisons: &[Comparison]) -> String {
     let mut body = String::new();
@@ -185,10 +192,13 @@ pub fn render(results: &[ScenarioResult], comparisons: &[Comparison]) -> String 
         body.push_str(&sections::levels(&id, res));
         body.push_str(&sections::prefectures(&id, res));
         for &i in &mine {
-            body.push_str(&comparison::winners_losers(
+            let c = &comparisons[i];
+            body.push_str(&comparison::winners_losers(&format!("{id}c{i}"), res, c));
+            body.push_str(&analyst::sections(
                 &format!("{id}c{i}"),
                 res,
-                &comparisons[i],
+                reference_of(results, c),
+                c,
             ));
             shown[i] = true;
         }
@@ -202,6 +212,12 @@ pub fn render(results: &[ScenarioResult], comparisons: &[Comparison]) -> String 
     if let Some(first) = results.first() {
         for (i, c) in comparisons.iter().enumerate().filter(|(i, _)| !shown[*i]) {
             body.push_str(&comparison::winners_losers(&format!("c{i}"), first, c));
+            body.push_str(&analyst::sections(
+                &format!("c{i}"),
+                first,
+                reference_of(results, c),
+                c,
+            ));
         }
     }
     format!(
