@@ -67,15 +67,17 @@ pub fn due_slope(ix: Indexation, f: DueFacts) -> (f64, f64) {
         return (0.0, 0.0);
     }
     let ppm = |v: i64| v as f64 / PPM as f64;
+    // every method named: a new indexation must say how its due moves
     match ix {
+        Indexation::Fixed | Indexation::Rate(_) | Indexation::PhaseOut(_) => (0.0, 0.0),
         Indexation::IncrementShare(s) if f.old_share >= f.shared_base => (0.0, ppm(s)),
+        Indexation::IncrementShare(_) => (0.0, 0.0),
         Indexation::RevenueCoefficient(k) => match f.local_before {
             Some(before) if before > 0 && f.local >= before => {
                 (ppm(k) * f.due_before as f64 / before as f64, 0.0)
             }
             _ => (0.0, 0.0),
         },
-        _ => (0.0, 0.0),
     }
 }
 
