@@ -4,8 +4,8 @@
 //! under the scenario — the split's rates in force in each month (through
 //! [`crate::split::route`], the one reader of the rulebook) less the change it causes in
 //! that year's base due (the base's indexation). Derived per indexation in the README
-//! ("Comparing scenarios: the analyst's figures"); `tests/analyst/marginal.rs` checks each case by
-//! adding receipts and settling again.
+//! ("Comparing scenarios: the analyst's figures"); `tests/analyst/marginal.rs` checks each
+//! case by adding receipts and settling again.
 
 use crate::baseline::{dues, Indexation, MeasuredBase};
 use crate::ledger::BudgetLevel;
