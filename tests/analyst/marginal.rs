@@ -50,7 +50,13 @@ fn marginal_retention_by_hand_and_by_finite_difference() {
     //   revenue_coefficient 0.3: the due moves by 0.3 × due_2022 / L_2022 per yuan of local
     //     revenue (0.5 of a yuan): 甲一县 0.4 − 0.3 × 780 / 6100 × 0.5 = 0.380820;
     //     乙一县 (due −1800, L 10000) 0.4 + 0.3 × 1800 / 10000 × 0.5 = 0.427.
-    let cases: [(&str, &str, i32, f64); 12] = [
+    // In the switch year the due is the net base whatever the year's revenue (the base is
+    // measured in the base years), under every indexation: 甲一县 keeps 0.40 in 2022 under
+    // increment_share too, 乙一县 0.32 (a July switch). Should the switch year's due ever
+    // take an increment, these two cases fail and `due_slope` must follow.
+    let cases: [(&str, &str, i32, f64); 14] = [
+        ("increment_share.toml", "990121", 2022, 0.40),
+        ("increment_share.toml", "990221", 2022, 0.32),
         ("fixed.toml", "990221", 2022, 0.32),
         ("fixed.toml", "990222", 2022, 0.24),
         ("fixed.toml", "990301", 2023, 0.40),
