@@ -1,15 +1,15 @@
 //! How much of a new yuan a county keeps (边际留成): for every county, settled year and
 //! rulebook item, the fen of one more yuan of that item's shared receipts, spread evenly
 //! over the year's twelve months, that end in the county's available resources that year
-//! under the scenario — the split's rates in force in each month (through
-//! [`crate::split::route`], the one reader of the rulebook) less the change it causes in
+//! under the scenario — the split of each month (the cascade [`crate::split::route`] picks,
+//! the one reader of the rulebook, applied to a probe amount) less the change it causes in
 //! that year's base due (the base's indexation). Derived per indexation in the README
 //! ("Comparing scenarios: the analyst's figures"); `tests/analyst/marginal.rs` checks each
 //! case by adding receipts and settling again.
 
 use crate::baseline::{dues, Indexation, MeasuredBase};
 use crate::ledger::BudgetLevel;
-use crate::money::{Rate, PPM};
+use crate::money::PPM;
 use crate::period::YearMonth;
 use crate::regions::RegionKind;
 use crate::scenario::run::ScenarioResult;
@@ -81,9 +81,9 @@ pub fn due_slope(ix: Indexation, f: DueFacts) -> (f64, f64) {
     }
 }
 
-fn share(r: Rate) -> f64 {
-    r.ppm() as f64 / PPM as f64
-}
+/// The amount split to read the cascade's parts per yuan: 10¹⁰ yuan, so that the split's
+/// rounding (half a fen) moves them by less than 10⁻¹².
+const PROBE_FEN: i64 = 1_000_000_000_000;
 
 /// Every county's unprorated base dues by year (`dues` with a January switch, so that the
 /// switch year shows the value later years chain from).
@@ -176,11 +176,12 @@ pub fn marginal_retention(res: &ScenarioResult) -> Vec<RetentionRow> {
                         every_month = false;
                         break;
                     };
-                    let local = 1.0 - share(k.central);
-                    let rest = local * (1.0 - share(k.province));
-                    let kept = rest * (1.0 - share(k.prefecture));
-                    let old = rest * share(k.prefecture_if_managed);
-                    sum += kept - per_local * local - per_old * old;
+                    // the split itself on a probe: its parts per yuan, exact to 10⁻¹²
+                    let p = k.split(PROBE_FEN);
+                    let per = |fen: i64| fen as f64 / PROBE_FEN as f64;
+                    sum += per(p.retained)
+                        - per_local * per(p.local())
+                        - per_old * per(p.prefecture_if_managed);
                 }
                 if every_month {
                     out.push(RetentionRow {
