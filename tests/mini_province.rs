@@ -335,7 +335,7 @@ fn a_mid_year_switch_prorates_the_subsidy_and_rounds_half_fen_ties_away_from_zer
 
 #[test]
 fn without_the_reform_the_subsidy_is_paid_every_year_held_flat() {
-    let r = run("no-reform.toml", Granularity::Receipt);
+    let r = run("no_reform.toml", Granularity::Receipt);
     // subsidies.csv has 2021 rows only: 300.00 and 5000.00 are paid in 2022 and 2023 too
     for y in [2022, 2023] {
         assert_eq!(settled(&r, "990121", y).subsidy_received, 30_000, "{y}");
@@ -369,7 +369,7 @@ fn increment_share_one_equals_no_reform_to_the_fen() {
     // every region-year ends equal
     let (one, none) = (
         run("increment-one.toml", Granularity::Receipt),
-        run("no-reform.toml", Granularity::Receipt),
+        run("no_reform.toml", Granularity::Receipt),
     );
     assert_eq!(one.settlement.len(), none.settlement.len());
     for (a, b) in one.settlement.iter().zip(&none.settlement) {
@@ -389,7 +389,7 @@ fn increment_share_one_equals_no_reform_to_the_fen() {
 fn county_statistics_leave_out_counties_without_a_prefecture() {
     let (fixed, none) = (
         run("fixed.toml", Granularity::Monthly),
-        run("no-reform.toml", Granularity::Monthly),
+        run("no_reform.toml", Granularity::Monthly),
     );
     let (_, summary) = fencheng::scenario::compare::compare(&none, &fixed);
     for s in &summary {

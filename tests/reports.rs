@@ -12,7 +12,7 @@ use fencheng::report::xlsx::{
     money_of, write_workbook, BASELINES_SHEET, BASELINE_HEADERS, FIRST_DATA_ROW, HEADER_ROW,
     MONEY_COLUMNS, MONEY_FORMAT, STATEMENT_HEADERS, TITLE_ROW, UNIT_ROW, WARNINGS_SHEET,
 };
-use fencheng::scenario::compare::compare;
+use fencheng::scenario::compare::{analyse, AnalysisOptions};
 use fencheng::scenario::run::{run_scenario, RunOptions, ScenarioResult};
 use fencheng::scenario::Scenario;
 use fencheng::split::Granularity;
@@ -385,30 +385,31 @@ fn mini_html_is_self_contained_with_one_chart_per_section() {
     let (fixed, projected) = mini_with_projection(tmp.path());
     // a base indexed at 3 % a year: in 2023 甲一县 pays more, 乙一县 receives more
     let rate = run(&manifest_path("tests/cases/mini/rate.toml"));
-    let (rows, summary) = compare(&fixed, &rate);
+    let analysis = analyse(&fixed, &rate, AnalysisOptions::default()).unwrap();
     let path = tmp.path().join("report.html");
     let results = vec![projected, rate];
-    write_html(
-        &path,
-        &results,
-        &[("mini-fixed".to_string(), rows, summary)],
-    )
-    .unwrap();
+    write_html(&path, &results, &[analysis]).unwrap();
     let html = std::fs::read_to_string(&path).unwrap();
     assert_self_contained(&html);
     assert!(html.contains("对比 comparisons: mini-rate vs mini-fixed."));
     // a run without comparisons says nothing of them (no empty `对比 comparisons: .`)
     let alone = fencheng::report::html::render(&results, &[]);
     assert!(!alone.contains("对比"), "a run report names no comparison");
-    // per scenario: levels, prefectures, Lorenz, base; plus winners/losers for the compared one
-    assert_eq!(assert_one_chart_per_section(&html), 4 + 4 + 1);
+    // per scenario: levels, prefectures, Lorenz, base; plus, for the compared one, winners
+    // and losers and the analyst's sections by prefecture, by income group, the weighted
+    // gaps and the totals (the kept share of a new yuan needs the reference's run, not here)
+    assert_eq!(assert_one_chart_per_section(&html), 4 + 4 + 1 + 4);
     for name in [
         "甲市",
         "乙市",
         "甲一县",
         "乙一县",
         "2024 预测",
-        "县级赢家与输家 2023",
+        "县级赢家与输家 2023 单年 one year",
+        "分市增减 change of available resources by prefecture, 2022–2023 合计 summed over 2 years",
+        "按人均地方收入分组",
+        "城乡差距 population-weighted Gini",
+        "累计增减 cumulative change",
     ] {
         assert!(html.contains(name), "{name}");
     }
@@ -419,7 +420,7 @@ fn henan_reform_and_counterfactual_reports() {
     let reform = run(&manifest_path("scenarios/reform-2022.toml"));
     let reference = run(&manifest_path("scenarios/no-reform.toml"));
     let tmp = tempfile::tempdir().unwrap();
-    let (rows, summary) = compare(&reference, &reform);
+    let analysis = analyse(&reference, &reform, AnalysisOptions::default()).unwrap();
     let results = vec![reform, reference];
     let xlsx = tmp.path().join("settlement.xlsx");
     write_workbook(&xlsx, &results).unwrap();
@@ -450,15 +451,19 @@ fn henan_reform_and_counterfactual_reports() {
     );
 
     let html_path = tmp.path().join("report.html");
-    write_html(
-        &html_path,
-        &results,
-        &[("no-reform".to_string(), rows, summary)],
-    )
-    .unwrap();
+    write_html(&html_path, &results, &[analysis]).unwrap();
     let html = std::fs::read_to_string(&html_path).unwrap();
     assert_self_contained(&html);
-    assert_eq!(assert_one_chart_per_section(&html), 4 + 4 + 1);
+    // with the reference's run at hand, the kept share of a new yuan (VAT, CIT, PIT) too
+    assert_eq!(assert_one_chart_per_section(&html), 4 + 4 + 1 + 5);
+    for words in [
+        "新增一元留县",
+        "增值税 10101",
+        "企业所得税 10104",
+        "个人所得税 10106",
+    ] {
+        assert!(html.contains(words), "{words}");
+    }
     for p in results[0]
         .regions
         .all()

@@ -1,17 +1,19 @@
 //! `fencheng compare A.toml … --against REF.toml --out DIR`: run the scenarios and the
-//! reference (in parallel), write every table plus `comparison` and `comparison_summary`,
-//! and print the biggest county winners and losers.
+//! reference (in parallel), write every table plus the comparison's (`comparison`,
+//! `comparison_summary`, `comparison_prefectures`, `comparison_groups`,
+//! `comparison_totals`, `retention`), and print the change by level, by prefecture and the
+//! biggest winners and losers ([`super::compare_text`]).
 
 use super::run::{load_scenarios, run_all};
 use clap::Args;
 use fencheng::ledger::Encoding;
-use fencheng::money::format_yuan;
-use fencheng::regions::RegionKind;
-use fencheng::report::{manifest::manifest, run_tables, tables, write_output};
-use fencheng::scenario::compare::{compare, ComparisonRow};
+use fencheng::report::comparison::comparison_tables;
+use fencheng::report::{manifest::manifest, run_tables, write_output};
+use fencheng::scenario::compare::{analyse, AnalysisOptions};
 use fencheng::scenario::run::RunOptions;
 use fencheng::split::Granularity;
 use fencheng::{Error, Result};
+use rust_decimal::Decimal;
 use std::path::PathBuf;
 
 #[derive(Args, Debug)]
@@ -33,20 +35,47 @@ pub struct CompareArgs {
     /// How many winners and losers to print.
     #[arg(long, default_value_t = 10)]
     top: usize,
+    /// Year whose local revenue per head sorts counties into five income groups (default:
+    /// the year before the first switch that differs from the reference).
+    #[arg(long)]
+    groups_year: Option<i32>,
+    /// Yearly discount rate of `delta_present_value`, 0 to 1 with at most 6 decimals.
+    #[arg(long, default_value = "0.03")]
+    discount: String,
     /// Print nothing but errors.
     #[arg(long)]
     quiet: bool,
 }
 
+/// The `--discount` rate if it is a decimal from 0 to 1 with at most 6 decimals.
+fn discount_rate(text: &str) -> Result<Decimal> {
+    let bad = |why: &str| Error::Usage(format!("--discount `{text}`: {why}"));
+    let d: Decimal = text
+        .trim()
+        .parse()
+        .map_err(|_| bad("not a decimal number (e.g. 0.03)"))?;
+    if d.scale() > 6 && d.normalize().scale() > 6 {
+        return Err(bad("more than 6 decimals"));
+    }
+    if d < Decimal::ZERO || d > Decimal::ONE {
+        return Err(bad("must lie between 0 and 1"));
+    }
+    Ok(d)
+}
+
 pub fn compare_cmd(a: CompareArgs) -> Result<()> {
+    let opts = AnalysisOptions {
+        groups_year: a.groups_year,
+        discount: discount_rate(&a.discount)?,
+    };
     let mut paths = vec![a.against.clone()];
     paths.extend(a.scenarios.iter().cloned());
     let scenarios = load_scenarios(&paths)?;
-    let opts = RunOptions {
+    let run_opts = RunOptions {
         granularity: a.granularity,
         quarantine: false,
     };
-    let (results, scans) = run_all(&scenarios, opts, a.encoding)?;
+    let (results, scans) = run_all(&scenarios, run_opts, a.encoding)?;
     super::output::refuse_over_inputs(
         "--out",
         &a.output.out,
@@ -55,112 +84,47 @@ pub fn compare_cmd(a: CompareArgs) -> Result<()> {
     let (reference, others) = results
         .split_first()
         .ok_or_else(|| Error::Usage("no scenario".into()))?;
-    let mut rows = Vec::new();
-    let mut summary = Vec::new();
-    let mut comparisons = Vec::new();
-    for s in others {
-        let (r, sm) = compare(reference, s);
-        rows.extend(r.iter().cloned());
-        summary.extend(sm.iter().cloned());
-        comparisons.push((reference.scenario.name.clone(), r, sm));
-    }
+    let analyses = others
+        .iter()
+        .map(|s| analyse(reference, s, opts))
+        .collect::<Result<Vec<_>>>()?;
     let mut out_tables = run_tables(&results);
-    out_tables.push(tables::comparison(&rows, &reference.regions));
-    out_tables.push(tables::comparison_summary(
-        &summary,
-        &reference.scenario.name,
-    ));
+    out_tables.extend(comparison_tables(&analyses, &results, &reference.regions));
     let ledger_files: Vec<_> = scans.iter().flat_map(|s| s.files.clone()).collect();
     let mut manifest = manifest("compare", &results, &ledger_files)?;
     manifest["reference"] = serde_json::json!(reference.scenario.name);
+    manifest["discount"] = serde_json::json!(opts.discount.to_string());
+    manifest["groups_year"] = serde_json::json!(analyses
+        .iter()
+        .map(|x| (x.scenario.clone(), x.groups_year))
+        .collect::<std::collections::BTreeMap<_, _>>());
     let out = write_output(
         &a.output.out,
         &out_tables,
         &manifest,
         a.output.options(),
-        &|dir| {
-            super::run::write_workbook_and_report(dir, &results, &comparisons, a.output.workbook())
-        },
+        &|dir| super::run::write_workbook_and_report(dir, &results, &analyses, a.output.workbook()),
     )?;
     if !a.quiet {
-        print_winners(&rows, &summary, reference, a.top);
+        for x in &analyses {
+            super::compare_text::print_analysis(x, reference, a.top);
+        }
         println!("wrote {}", out.display());
     }
     Ok(())
 }
 
-fn print_winners(
-    rows: &[ComparisonRow],
-    summary: &[fencheng::scenario::compare::SummaryRow],
-    reference: &fencheng::scenario::run::ScenarioResult,
-    top: usize,
-) {
-    let name = |code: &str| {
-        reference
-            .regions
-            .get(code)
-            .map(|r| r.name.clone())
-            .unwrap_or_default()
-    };
-    let mut scenarios: Vec<&str> = rows.iter().map(|r| r.scenario.as_str()).collect();
-    scenarios.dedup();
-    for sc in scenarios {
-        // cumulative change over every compared year, per county and per prefecture
-        let mut total: std::collections::BTreeMap<&str, (RegionKind, i64)> = Default::default();
-        let years: std::collections::BTreeSet<i32> = rows
-            .iter()
-            .filter(|r| r.scenario == sc)
-            .map(|r| r.year)
-            .collect();
-        for r in rows.iter().filter(|r| r.scenario == sc) {
-            total.entry(&r.region).or_insert((r.kind, 0)).1 += r.delta;
-        }
-        let by = |f: fn(&fencheng::scenario::compare::SummaryRow) -> i64| -> i64 {
-            summary.iter().filter(|r| r.scenario == sc).map(f).sum()
-        };
-        let span = format!(
-            "{}–{}",
-            years.first().unwrap_or(&0),
-            years.last().unwrap_or(&0)
-        );
-        println!(
-            "\n== {sc} against {}: change of available resources {span}, summed (yuan) ==",
-            reference.scenario.name
-        );
-        println!(
-            "counties {} · prefectures {} · province {} (own revenue)",
-            format_yuan(by(|r| r.delta_counties)),
-            format_yuan(by(|r| r.delta_prefectures)),
-            format_yuan(by(|r| r.delta_province))
-        );
-        for kind in [RegionKind::County, RegionKind::Prefecture] {
-            let mut v: Vec<(&str, i64)> = total
-                .iter()
-                .filter(|(_, (k, _))| *k == kind)
-                .map(|(c, (_, d))| (*c, *d))
-                .collect();
-            v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-            let label = if kind == RegionKind::County {
-                "counties"
-            } else {
-                "prefectures"
-            };
-            println!("top {label} gaining:");
-            for (c, d) in v.iter().filter(|x| x.1 > 0).take(top) {
-                println!(
-                    "  {c} {} {:>20}",
-                    super::text::pad(&name(c), 10),
-                    format_yuan(*d)
-                );
-            }
-            println!("top {label} losing:");
-            for (c, d) in v.iter().rev().filter(|x| x.1 < 0).take(top) {
-                println!(
-                    "  {c} {} {:>20}",
-                    super::text::pad(&name(c), 10),
-                    format_yuan(*d)
-                );
-            }
+#[cfg(test)]
+mod tests {
+    use super::discount_rate;
+
+    #[test]
+    fn discount_rates_in_range_only() {
+        assert_eq!(discount_rate("0.03").unwrap().to_string(), "0.03");
+        assert_eq!(discount_rate("0").unwrap().to_string(), "0");
+        for bad in ["abc", "-0.01", "1.5", "0.0000001"] {
+            let e = discount_rate(bad).unwrap_err().to_string();
+            assert!(e.contains(&format!("`{bad}`")), "{e}");
         }
     }
 }

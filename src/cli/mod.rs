@@ -1,6 +1,7 @@
 //! Command-line definitions (clap) and one small file per command.
 
 mod compare;
+mod compare_text;
 mod explain;
 mod output;
 mod run;

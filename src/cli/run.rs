@@ -127,7 +127,7 @@ pub fn run(a: RunArgs) -> Result<()> {
 pub fn write_workbook_and_report(
     dir: &std::path::Path,
     results: &[ScenarioResult],
-    comparisons: &[fencheng::report::html::Comparison],
+    comparisons: &[fencheng::scenario::compare::Analysis],
     workbook: fencheng::report::xlsx::WorkbookOptions,
 ) -> Result<()> {
     fencheng::report::write_documents(dir, results, comparisons, workbook)

@@ -7,7 +7,7 @@ use clap::Args;
 use fencheng::ledger::Encoding;
 use fencheng::report::manifest::{file_entry, manifest};
 use fencheng::report::table::{Table, Values::*};
-use fencheng::report::{tables, write_output};
+use fencheng::report::write_output;
 use fencheng::scenario::compare::SummaryRow;
 use fencheng::scenario::run::RunOptions;
 use fencheng::scenario::sweep::{plan, Evaluator, Point, SweepPlan};
@@ -176,7 +176,7 @@ pub fn sweep(a: SweepArgs) -> Result<()> {
     let all: Vec<SummaryRow> = summaries.iter().flatten().cloned().collect();
     let out_tables = vec![
         sweep_summary(&plan, &points, &summaries),
-        tables::comparison_summary(&all, &reference.scenario.name),
+        fencheng::report::comparison::comparison_summary(&all, &reference.scenario.name),
     ];
     let ledger_files: Vec<_> = scans.iter().flat_map(|s| s.files.clone()).collect();
     let mut m = manifest("sweep", &results, &ledger_files)?;

@@ -2,6 +2,7 @@
 //! written whole or not at all.
 
 pub mod carry_forward;
+pub mod comparison;
 pub mod html;
 pub mod manifest;
 pub mod output;

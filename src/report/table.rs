@@ -14,6 +14,8 @@ pub enum Values {
     Text(Vec<String>),
     /// Integers (years, months, counts, population).
     Int(Vec<i64>),
+    /// Integers that may be absent (a year that never comes).
+    OptInt(Vec<Option<i64>>),
     /// Money in fen, written as yuan with 2 decimals.
     Money(Vec<i64>),
     /// Money that may be absent (per-capita with no population).
@@ -29,7 +31,7 @@ impl Values {
         match self {
             Values::Text(v) => v.len(),
             Values::Int(v) | Values::Money(v) => v.len(),
-            Values::OptMoney(v) => v.len(),
+            Values::OptMoney(v) | Values::OptInt(v) => v.len(),
             Values::Bool(v) => v.len(),
             Values::Float(v) => v.len(),
         }
@@ -39,6 +41,7 @@ impl Values {
         match self {
             Values::Text(v) => v[i].clone(),
             Values::Int(v) => v[i].to_string(),
+            Values::OptInt(v) => v[i].map(|x| x.to_string()).unwrap_or_default(),
             Values::Money(v) => format_yuan(v[i]),
             Values::OptMoney(v) => v[i].map(format_yuan).unwrap_or_default(),
             Values::Bool(v) => v[i].to_string(),
@@ -54,6 +57,7 @@ impl Values {
         Ok(match self {
             Values::Text(v) => Column::new(name.into(), v),
             Values::Int(v) => Column::new(name.into(), v),
+            Values::OptInt(v) => Column::new(name.into(), v),
             Values::Money(v) => money(v.iter().map(|x| Some(*x as i128)).collect())?,
             Values::OptMoney(v) => money(v.iter().map(|x| x.map(|x| x as i128)).collect())?,
             Values::Bool(v) => Column::new(name.into(), v),
@@ -103,7 +107,8 @@ impl Table {
                 (Values::Int(a), Values::Int(b)) | (Values::Money(a), Values::Money(b)) => {
                     a.extend(b)
                 }
-                (Values::OptMoney(a), Values::OptMoney(b)) => a.extend(b),
+                (Values::OptMoney(a), Values::OptMoney(b))
+                | (Values::OptInt(a), Values::OptInt(b)) => a.extend(b),
                 (Values::Bool(a), Values::Bool(b)) => a.extend(b),
                 (Values::Float(a), Values::Float(b)) => a.extend(b),
                 _ => unreachable!("tables of one name have the same columns"),

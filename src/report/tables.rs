@@ -1,11 +1,12 @@
 //! The spec's output tables built from a scenario's results: `item_shares`, `baselines`,
-//! `settlement`, `province`. Column names keep the ledger's names; rows are sorted.
+//! `settlement`, `province` (the comparison's tables are in
+//! [`super::comparison`]). Column names keep the ledger's names; rows are sorted.
 
 use super::table::{Table, Values, Values::*};
 use crate::scenario::run::ScenarioResult;
 
 /// The Chinese names of regions, by code (empty for an unknown code).
-fn region_names<'a>(
+pub(crate) fn region_names<'a>(
     regions: &crate::regions::RegionTable,
     codes: impl Iterator<Item = &'a str>,
 ) -> Values {
@@ -16,7 +17,7 @@ fn region_names<'a>(
     )
 }
 
-fn repeat(s: &str, n: usize) -> Vec<String> {
+pub(crate) fn repeat(s: &str, n: usize) -> Vec<String> {
     vec![s.to_string(); n]
 }
 
@@ -185,96 +186,4 @@ pub fn province(r: &ScenarioResult) -> Table {
         .col("counties_available", m(|x| x.counties_available))
         .col("base_flow", m(|x| x.base_flow))
         .col("projected", Bool(p.iter().map(|x| x.projected).collect()))
-}
-
-/// `comparison`: one row per scenario, year and region against the reference.
-pub fn comparison(
-    rows: &[crate::scenario::compare::ComparisonRow],
-    regions: &crate::regions::RegionTable,
-) -> Table {
-    Table::new("comparison")
-        .col(
-            "scenario",
-            Text(rows.iter().map(|x| x.scenario.clone()).collect()),
-        )
-        .col(
-            "fiscal_year",
-            Int(rows.iter().map(|x| x.year as i64).collect()),
-        )
-        .col(
-            "region_code",
-            Text(rows.iter().map(|x| x.region.clone()).collect()),
-        )
-        .col(
-            "region_name",
-            region_names(regions, rows.iter().map(|x| x.region.as_str())),
-        )
-        .col(
-            "kind",
-            Text(rows.iter().map(|x| x.kind.as_str().to_string()).collect()),
-        )
-        .col(
-            "available_reference",
-            Money(rows.iter().map(|x| x.available_reference).collect()),
-        )
-        .col(
-            "available",
-            Money(rows.iter().map(|x| x.available).collect()),
-        )
-        .col("delta", Money(rows.iter().map(|x| x.delta).collect()))
-        .col(
-            "delta_pct",
-            Float(rows.iter().map(|x| x.delta_pct).collect()),
-        )
-        .col(
-            "projected",
-            Bool(rows.iter().map(|x| x.projected).collect()),
-        )
-}
-
-/// `comparison_summary`: one row per scenario and year.
-pub fn comparison_summary(rows: &[crate::scenario::compare::SummaryRow], reference: &str) -> Table {
-    let f = |g: fn(&crate::scenario::compare::SummaryRow) -> Option<f64>| {
-        Float(rows.iter().map(g).collect())
-    };
-    Table::new("comparison_summary")
-        .col(
-            "scenario",
-            Text(rows.iter().map(|x| x.scenario.clone()).collect()),
-        )
-        .col("reference", Text(repeat(reference, rows.len())))
-        .col(
-            "fiscal_year",
-            Int(rows.iter().map(|x| x.year as i64).collect()),
-        )
-        .col(
-            "winners",
-            Int(rows.iter().map(|x| x.winners as i64).collect()),
-        )
-        .col(
-            "losers",
-            Int(rows.iter().map(|x| x.losers as i64).collect()),
-        )
-        .col(
-            "delta_counties",
-            Money(rows.iter().map(|x| x.delta_counties).collect()),
-        )
-        .col(
-            "delta_prefectures",
-            Money(rows.iter().map(|x| x.delta_prefectures).collect()),
-        )
-        .col(
-            "delta_province",
-            Money(rows.iter().map(|x| x.delta_province).collect()),
-        )
-        .col("gini_reference", f(|x| Some(x.reference.gini)))
-        .col("gini", f(|x| Some(x.spread.gini)))
-        .col("cv_reference", f(|x| Some(x.reference.cv)))
-        .col("cv", f(|x| Some(x.spread.cv)))
-        .col("max_min_ratio_reference", f(|x| x.reference.max_min_ratio))
-        .col("max_min_ratio", f(|x| x.spread.max_min_ratio))
-        .col(
-            "projected",
-            Bool(rows.iter().map(|x| x.projected).collect()),
-        )
 }

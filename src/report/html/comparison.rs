@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 /// The counties that gain and lose most against the reference in the last compared year.
 pub fn winners_losers(id: &str, res: &ScenarioResult, c: &Comparison) -> String {
-    let (reference, rows, summary) = c;
+    let (reference, rows, summary) = (&c.reference, &c.rows, &c.summary);
     let year = rows.iter().map(|r| r.year).max().unwrap_or_default();
     let projected = rows.iter().any(|r| r.year == year && r.projected);
     let mut counties: Vec<_> = rows
@@ -37,7 +37,7 @@ pub fn winners_losers(id: &str, res: &ScenarioResult, c: &Comparison) -> String 
     );
     let scenario = super::compared_scenario(c).unwrap_or("");
     let title = format!(
-        "县级赢家与输家 {}：{scenario} 相对 {reference} counties' change in available resources ({})",
+        "县级赢家与输家 {} 单年 one year：{scenario} 相对 {reference} counties' change in available resources ({})",
         year_label((year, projected)),
         unit.label
     );
@@ -105,7 +105,10 @@ pub fn lorenz(id: &str, res: &ScenarioResult, c: Option<&Comparison>) -> String 
         year_label(last),
         res.scenario.name
     );
-    if let Some((reference, rows, _)) = c {
+    if let Some(Comparison {
+        reference, rows, ..
+    }) = c
+    {
         let population: BTreeMap<&str, u64> = rows_of(res, year, RegionKind::County)
             .map(|r| (r.region.as_str(), r.population))
             .collect();
@@ -123,7 +126,9 @@ pub fn lorenz(id: &str, res: &ScenarioResult, c: Option<&Comparison>) -> String 
         curves.push((format!("{reference} 参照 (Gini {rg:.4})"), theirs));
     }
     let notes: Vec<String> = match c {
-        Some((reference, _, summary)) => std::iter::once(format!(
+        Some(Comparison {
+            reference, summary, ..
+        }) => std::iter::once(format!(
             "Gini by year ({reference} → {})",
             res.scenario.name
         ))

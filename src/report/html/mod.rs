@@ -1,9 +1,11 @@
 //! Report stage: `report.html`, one self-contained UTF-8 page — inline CSS and SVG drawn in
 //! Rust, no scripts, nothing fetched from a network — for analysts: per scenario the
 //! province's revenue by level, the prefectures, winners and losers against a reference,
-//! the Lorenz curve of county per-capita resources, and the base due (体制上解) against
-//! what the prefectures would have shared.
+//! the Lorenz curve of county per-capita resources, the base due (体制上解) against
+//! what the prefectures would have shared, and the analyst's comparison sections (by
+//! prefecture, by income group, the kept share of a new yuan, weighted gaps, totals).
 
+mod analyst;
 mod charts;
 mod comparison;
 mod sections;
@@ -11,14 +13,12 @@ mod svg;
 
 use crate::error::{Error, Result};
 use crate::money::{format_yuan, round_div};
-use crate::scenario::compare::{ComparisonRow, SummaryRow};
 use crate::scenario::run::ScenarioResult;
 use std::path::Path;
 use svg::esc;
 
-/// One comparison handed to the report: the reference scenario's name, the rows and the
-/// summary of [`crate::scenario::compare::compare`].
-pub type Comparison = (String, Vec<ComparisonRow>, Vec<SummaryRow>);
+/// One comparison handed to the report: every figure of a scenario against the reference.
+pub type Comparison = crate::scenario::compare::Analysis;
 
 const CSS: &str = r#"
 body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei",
@@ -84,7 +84,7 @@ impl Unit {
 }
 
 /// Inserts thousands separators into a plain decimal (`-1234567.89` → `-1,234,567.89`).
-fn thousands(plain: &str) -> String {
+pub fn thousands(plain: &str) -> String {
     let (sign, body) = plain.strip_prefix('-').map_or(("", plain), |b| ("-", b));
     let (int, frac) = body
         .split_once('.')
@@ -146,9 +146,12 @@ fn note(text: &str) -> String {
 
 /// The scenario a comparison is about (its rows' or summary's `scenario`).
 fn compared_scenario(c: &Comparison) -> Option<&str> {
-    c.1.first()
-        .map(|r| r.scenario.as_str())
-        .or_else(|| c.2.first().map(|s| s.scenario.as_str()))
+    Some(c.scenario.as_str())
+}
+
+/// The reference's results among those of the run, if it is there.
+fn reference_of<'a>(results: &'a [ScenarioResult], c: &Comparison) -> Option<&'a ScenarioResult> {
+    results.iter().find(|r| r.scenario.name == c.reference)
 }
 
 /// The whole page.
@@ -168,7 +171,7 @@ pub fn render(results: &[ScenarioResult], comparisons: &[Comparison]) -> String 
             " 对比 comparisons: {}.",
             comparisons
                 .iter()
-                .map(|c| format!("{} vs {}", compared_scenario(c).unwrap_or("?"), c.0))
+                .map(|c| format!("{} vs {}", c.scenario, c.reference))
                 .collect::<Vec<_>>()
                 .join(", ")
         )
@@ -204,10 +207,13 @@ pub fn render(results: &[ScenarioResult], comparisons: &[Comparison]) -> String 
         body.push_str(&sections::levels(&id, res));
         body.push_str(&sections::prefectures(&id, res));
         for &i in &mine {
-            body.push_str(&comparison::winners_losers(
+            let c = &comparisons[i];
+            body.push_str(&comparison::winners_losers(&format!("{id}c{i}"), res, c));
+            body.push_str(&analyst::sections(
                 &format!("{id}c{i}"),
                 res,
-                &comparisons[i],
+                reference_of(results, c),
+                c,
             ));
             shown[i] = true;
         }
@@ -221,6 +227,12 @@ pub fn render(results: &[ScenarioResult], comparisons: &[Comparison]) -> String 
     if let Some(first) = results.first() {
         for (i, c) in comparisons.iter().enumerate().filter(|(i, _)| !shown[*i]) {
             body.push_str(&comparison::winners_losers(&format!("c{i}"), first, c));
+            body.push_str(&analyst::sections(
+                &format!("c{i}"),
+                first,
+                reference_of(results, c),
+                c,
+            ));
         }
     }
     format!(

@@ -1,6 +1,7 @@
 //! A sweep point's comparison summary (情景比较摘要) computed straight from its flat
 //! region-year sums: the base dues, each region's available resources (可用财力) and, per
-//! year, the winners, losers, totals of the change and the county spread. It is the
+//! year, the winners, losers, totals of the change, the county spread and the
+//! population-weighted inequality over every unit that settles. It is the
 //! settlement and comparison of [`crate::settlement::settle`] and
 //! [`crate::scenario::compare::compare_statements`] restricted to what the summary reads;
 //! `tests/sweep.rs` checks the two agree on every point.
@@ -11,7 +12,10 @@ use crate::error::{Error, Result};
 use crate::money::round_div;
 use crate::period::YearMonth;
 use crate::regions::RegionKind;
-use crate::scenario::compare::{county_per_capita, spread, Spread, SummaryRow};
+use crate::scenario::compare::{
+    county_per_capita, spread, statements_inequality, weighted_inequality, Inequality, Spread,
+    SummaryRow,
+};
 use crate::scenario::run::ScenarioResult;
 use crate::scenario::Scenario;
 use crate::settlement::{input_amount, subsidy_for_months, Flows};
@@ -39,6 +43,8 @@ struct ReferenceYear {
     available: Vec<Option<i64>>,
     /// County spread.
     spread: Spread,
+    /// Population-weighted inequality over every unit that settles.
+    weighted: Inequality,
 }
 
 /// Computes sweep points' summaries from their sums.
@@ -148,6 +154,7 @@ impl Summarizer {
                     to_province: p.to_province,
                     available,
                     spread: spread(&county_per_capita(&reference.settlement, y)),
+                    weighted: statements_inequality(&reference.settlement, y),
                 })
             })
             .collect();
@@ -265,6 +272,8 @@ impl Summarizer {
                 delta_province: to_province - reference.to_province,
                 reference: reference.spread,
                 spread: Spread::default(),
+                weighted_reference: reference.weighted,
+                weighted: Inequality::default(),
                 projected,
             };
             let mut per_capita = Vec::new();
@@ -288,6 +297,10 @@ impl Summarizer {
                 }
             }
             row.spread = spread(&per_capita);
+            let settled_available: Vec<i64> = self.settled.iter().map(|&r| available[r]).collect();
+            let settled_population: Vec<u64> =
+                self.settled.iter().map(|&r| self.population[r]).collect();
+            row.weighted = weighted_inequality(&settled_available, &settled_population);
             out.push(row);
         }
         Ok(out)

@@ -1,0 +1,248 @@
+//! Comparison (情景比较): each scenario's available resources against a reference, region
+//! by region and year by year, with winners, losers, totals of the change by kind and the
+//! gaps between regions ([`spread`]); then the analyst's figures built on those rows: the
+//! cost by prefecture ([`prefectures`]), the change by income group ([`groups`]), the
+//! change summed and discounted over the years ([`totals`]) and how much of a new yuan a
+//! county keeps ([`retention`]). [`analyse`] computes them all for one scenario.
+
+pub mod groups;
+pub mod prefectures;
+pub mod retention;
+pub mod spread;
+pub mod totals;
+
+pub use groups::{default_groups_year, GroupRow};
+pub use prefectures::PrefectureRow;
+pub use retention::{marginal_retention, RetentionRow};
+pub use spread::{
+    county_per_capita, spread, statements_inequality, weighted_inequality, Inequality, Spread,
+};
+pub use totals::TotalRow;
+
+use super::run::ScenarioResult;
+use crate::error::Result;
+use crate::money::round_div;
+use crate::regions::RegionKind;
+use crate::settlement::{ProvinceRow, SettlementRow};
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+/// One region-year of a scenario against the reference.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ComparisonRow {
+    /// Scenario compared.
+    pub scenario: String,
+    /// Fiscal year.
+    pub year: i32,
+    /// Region code.
+    pub region: String,
+    /// Prefecture or county.
+    pub kind: RegionKind,
+    /// The county's prefecture, or the prefecture itself; empty for a county with none.
+    pub prefecture_code: String,
+    /// Residents (常住人口).
+    pub population: u64,
+    /// Available resources under the reference, fen.
+    pub available_reference: i64,
+    /// Available resources under the scenario, fen.
+    pub available: i64,
+    /// `available − available_reference`.
+    pub delta: i64,
+    /// `delta / |available_reference|`; `None` when the reference is 0.
+    pub delta_pct: Option<f64>,
+    /// 人均增减: `round(delta / population)` in fen; `None` without residents.
+    pub delta_per_capita: Option<i64>,
+    /// [`retention`] of the county's local revenue under the reference; `None` for a
+    /// prefecture or when its local revenue is ≤ 0.
+    pub retention_reference: Option<f64>,
+    /// The same under the scenario.
+    pub retention: Option<f64>,
+    /// The year is projected.
+    pub projected: bool,
+}
+
+/// 留成率: the share of a county's local revenue (`collected − to_central`) that stays with
+/// it after the province's and prefecture's parts and the regime base,
+/// `(retained − base_paid + base_received) / (collected − to_central)`; `None` for a
+/// prefecture or when the denominator is ≤ 0.
+pub fn retention(row: &SettlementRow) -> Option<f64> {
+    let local = row.parts.local();
+    (row.kind == RegionKind::County && local > 0)
+        .then(|| (row.parts.retained - row.base_paid + row.base_received) as f64 / local as f64)
+}
+
+/// One scenario-year summary.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SummaryRow {
+    /// Scenario compared.
+    pub scenario: String,
+    /// Fiscal year.
+    pub year: i32,
+    /// Counties that gain.
+    pub winners: u32,
+    /// Counties that lose.
+    pub losers: u32,
+    /// Σ delta of counties, fen.
+    pub delta_counties: i64,
+    /// Σ delta of prefectures, fen.
+    pub delta_prefectures: i64,
+    /// Δ of the province's own revenue (to_province), fen.
+    pub delta_province: i64,
+    /// County spread under the reference.
+    pub reference: Spread,
+    /// County spread under the scenario.
+    pub spread: Spread,
+    /// Population-weighted inequality over every unit that settles, under the reference.
+    pub weighted_reference: Inequality,
+    /// The same under the scenario.
+    pub weighted: Inequality,
+    /// The year is projected.
+    pub projected: bool,
+}
+
+/// Compares `s` with `reference` over the years both settle.
+pub fn compare(
+    reference: &ScenarioResult,
+    s: &ScenarioResult,
+) -> (Vec<ComparisonRow>, Vec<SummaryRow>) {
+    compare_statements(reference, &s.scenario.name, &s.settlement, &s.province)
+}
+
+/// One comparison row from a scenario's statement and the reference's.
+fn comparison_row(name: &str, r: &SettlementRow, base: &SettlementRow) -> ComparisonRow {
+    let delta = r.available - base.available;
+    ComparisonRow {
+        scenario: name.to_string(),
+        year: r.year,
+        region: r.region.clone(),
+        kind: r.kind,
+        prefecture_code: r.prefecture_code.clone(),
+        population: r.population,
+        available_reference: base.available,
+        available: r.available,
+        delta,
+        delta_pct: (base.available != 0).then(|| delta as f64 / base.available.abs() as f64),
+        delta_per_capita: (r.population > 0)
+            .then(|| round_div(delta as i128, r.population as i128) as i64),
+        retention_reference: retention(base),
+        retention: retention(r),
+        projected: r.projected,
+    }
+}
+
+/// Compares the statements of a scenario called `name` with `reference`.
+pub fn compare_statements(
+    reference: &ScenarioResult,
+    name: &str,
+    settlement: &[SettlementRow],
+    province: &[ProvinceRow],
+) -> (Vec<ComparisonRow>, Vec<SummaryRow>) {
+    let refs: BTreeMap<(i32, &str), &SettlementRow> = reference
+        .settlement
+        .iter()
+        .map(|r| ((r.year, r.region.as_str()), r))
+        .collect();
+    let rows: Vec<ComparisonRow> = settlement
+        .iter()
+        .filter_map(|r| {
+            let base = refs.get(&(r.year, r.region.as_str()))?;
+            Some(comparison_row(name, r, base))
+        })
+        .collect();
+    let mut summary = Vec::new();
+    for p in province {
+        let Some(rp) = reference.province.iter().find(|x| x.year == p.year) else {
+            continue;
+        };
+        let year_rows: Vec<&ComparisonRow> = rows.iter().filter(|r| r.year == p.year).collect();
+        let counties = year_rows.iter().filter(|r| r.kind == RegionKind::County);
+        summary.push(SummaryRow {
+            scenario: name.to_string(),
+            year: p.year,
+            winners: counties.clone().filter(|r| r.delta > 0).count() as u32,
+            losers: counties.clone().filter(|r| r.delta < 0).count() as u32,
+            delta_counties: counties.map(|r| r.delta).sum(),
+            delta_prefectures: year_rows
+                .iter()
+                .filter(|r| r.kind == RegionKind::Prefecture)
+                .map(|r| r.delta)
+                .sum(),
+            delta_province: p.to_province - rp.to_province,
+            reference: spread(&county_per_capita(&reference.settlement, p.year)),
+            spread: spread(&county_per_capita(settlement, p.year)),
+            weighted_reference: statements_inequality(&reference.settlement, p.year),
+            weighted: statements_inequality(settlement, p.year),
+            projected: p.projected,
+        });
+    }
+    (rows, summary)
+}
+
+/// The analyst's choices for [`analyse`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct AnalysisOptions {
+    /// Year whose local revenue per head sorts counties into income groups; `None` = the
+    /// year before the first switch that differs from the reference
+    /// ([`default_groups_year`]).
+    pub groups_year: Option<i32>,
+    /// Yearly discount rate of `delta_present_value` (贴现率), e.g. 0.03.
+    pub discount: Decimal,
+}
+
+impl Default for AnalysisOptions {
+    fn default() -> Self {
+        AnalysisOptions {
+            groups_year: None,
+            discount: Decimal::new(3, 2),
+        }
+    }
+}
+
+/// Every comparison figure of one scenario against the reference.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Analysis {
+    /// The reference scenario's name.
+    pub reference: String,
+    /// The compared scenario's name.
+    pub scenario: String,
+    /// `comparison`: region-years.
+    pub rows: Vec<ComparisonRow>,
+    /// `comparison_summary`: years.
+    pub summary: Vec<SummaryRow>,
+    /// `comparison_prefectures`: prefecture-years.
+    pub prefectures: Vec<PrefectureRow>,
+    /// `comparison_groups`: income group-years.
+    pub groups: Vec<GroupRow>,
+    /// The year the income groups were formed on.
+    pub groups_year: i32,
+    /// `comparison_totals`: regions, over the compared years.
+    pub totals: Vec<TotalRow>,
+    /// The discount rate of the totals.
+    pub discount: Decimal,
+}
+
+/// Compares `s` with `reference` and computes every figure built on the comparison.
+/// Fails when the income groups' year has no ledger revenue.
+pub fn analyse(
+    reference: &ScenarioResult,
+    s: &ScenarioResult,
+    opts: AnalysisOptions,
+) -> Result<Analysis> {
+    let (rows, summary) = compare(reference, s);
+    let groups_year = match opts.groups_year {
+        Some(y) => y,
+        None => default_groups_year(reference, s),
+    };
+    let groups = groups::income_groups(reference, &rows, groups_year)?;
+    Ok(Analysis {
+        reference: reference.scenario.name.clone(),
+        scenario: s.scenario.name.clone(),
+        prefectures: prefectures::by_prefecture(&rows),
+        totals: totals::totals(&rows, opts.discount),
+        groups,
+        groups_year,
+        discount: opts.discount,
+        rows,
+        summary,
+    })
+}
