@@ -24,6 +24,7 @@
 //! bytes on any platform. Amounts are integer fen (分) throughout.
 
 mod calibration;
+mod fit;
 mod model;
 mod monthly;
 pub mod params;

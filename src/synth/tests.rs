@@ -74,11 +74,12 @@ fn same_seed_same_rows_other_seed_other_rows() {
 }
 
 #[test]
-fn province_local_revenue_2021_is_435_bn_within_5_percent() {
+fn province_local_revenue_2021_meets_the_published_4347_yi() {
     let y = default_run().1.year(2021).unwrap();
-    let target = params::PROVINCE_LOCAL_2021_YUAN * 100;
+    let published: i64 = 434_700_000_000 * 100; // ≈ 4,347 亿元 (provincial statistics), fen
+    assert_eq!(params::PROVINCE_LOCAL_2021_YUAN * 100, published);
     assert!(
-        (y.local - target).abs() * 20 <= target,
+        (y.local - published).abs() as f64 <= params::FIT_TOLERANCE * published as f64,
         "2021 local {} fen",
         y.local
     );
@@ -168,10 +169,21 @@ fn rows_respect_rules_levels_and_bounds() {
     );
     let pref = fixed(BudgetLevel::Prefecture, "10104") + fixed(BudgetLevel::Prefecture, "10101");
     assert_eq!(pref, params::PREFECTURE_ENTERPRISE_COUNTIES);
-    assert_eq!(
-        fixed(BudgetLevel::Province, "10104"),
-        params::PROVINCE_LEVEL_REGIONS
-    );
+    // Province-level taxpayers' CIT and VAT (Henan's VAT rule): the capital's proper and
+    // PROVINCE_LEVEL_REGIONS others.
+    for item in ["10104", "10101"] {
+        assert_eq!(
+            fixed(BudgetLevel::Province, item),
+            params::PROVINCE_LEVEL_REGIONS + 1,
+            "{item}"
+        );
+    }
+    assert!(default_run()
+        .0
+        .iter()
+        .any(|r| r.region_code == params::PROVINCE_CAPITAL
+            && r.budget_level == BudgetLevel::Province
+            && r.item_code == "10101"));
 }
 
 #[test]
