@@ -10,6 +10,7 @@ use fencheng::rules::RuleSet;
 use fencheng::scenario::run::{run_scenario, RunOptions, ScenarioResult};
 use fencheng::scenario::Scenario;
 use fencheng::split::Granularity;
+use fencheng::tables::load_subsidies;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -191,6 +192,51 @@ fn every_published_revenue_figure_is_met_within_1_percent() {
             off * 100.0
         );
     }
+    assert!(r.checks.iter().all(|c| c.passed));
+}
+
+/// The 2019 base period a journal article on 沈丘县 names, shipped beside the default (the
+/// year before the switch): every 2022 county's base is its prefecture's 2019 share of its
+/// shared receipts less the 2019 subsidy, held fixed; the pilots keep their 2014 bases.
+#[test]
+fn base_2019_scenario_measures_the_2022_cohort_in_2019() {
+    let sc = Scenario::load(Path::new("scenarios/reform-2022-base-2019.toml")).unwrap();
+    assert_eq!(sc.base_years, Some(vec![2019]));
+    let scan = LedgerScan::open(&sc.ledgers, Encoding::Utf8).unwrap();
+    let opts = RunOptions {
+        granularity: Granularity::Monthly,
+        quarantine: false,
+    };
+    let r = run_scenario(&sc, &scan, opts).unwrap();
+    let subsidies = load_subsidies(Path::new("datasets/henan/subsidies.csv"), &r.regions).unwrap();
+    let mut cohort = 0;
+    for b in &r.baselines {
+        if b.direct_since.year != 2022 {
+            assert_eq!(
+                b.direct_since.year, 2014,
+                "{}: only pilots besides",
+                b.county
+            );
+            continue;
+        }
+        assert_eq!(b.base_years, vec![2019], "{}", b.county);
+        let share_2019: i64 = r
+            .shares
+            .iter()
+            .filter(|s| {
+                s.key.region == b.county && s.key.year == 2019 && s.key.level == BudgetLevel::Shared
+            })
+            .map(|s| s.parts.to_prefecture)
+            .sum();
+        let subsidy = subsidies
+            .get(&(b.county.clone(), 2019))
+            .copied()
+            .unwrap_or(0);
+        assert_eq!(b.net_base, share_2019 - subsidy, "county {}", b.county);
+        assert_eq!(b.due, b.net_base, "fixed, county {} {}", b.county, b.year);
+        cohort += 1;
+    }
+    assert_eq!(cohort, 92 * 3, "92 counties × 2022–2024");
     assert!(r.checks.iter().all(|c| c.passed));
 }
 

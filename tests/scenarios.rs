@@ -18,6 +18,11 @@ fn a_child_is_its_parent_plus_exactly_its_overrides() {
     let child = load("scenarios/vat-province-10.toml");
     let mut expected = parent.clone();
     expected.name = "vat-province-10".into();
+    // its own description (a hypothetical lever) is one of its changes
+    expected.description = Some(
+        "Hypothetical: a flat 10 % provincial share of local VAT from 2022 (Henan's rule has none)"
+            .into(),
+    );
     expected.file = child.file.clone();
     // the files its chain read, recorded for the manifest: its parent, then the parent's
     expected.extends = vec![std::fs::canonicalize("scenarios/reform-2022.toml").unwrap()];
