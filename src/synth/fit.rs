@@ -16,7 +16,7 @@
 
 use super::model::{self, RegionModel};
 use super::monthly::{refund_months, region_year};
-use super::params::{Published, ANCHOR_YEAR, FIT_TOLERANCE, PUBLISHED};
+use super::params::{Published, ANCHOR_YEAR, FIT_TOLERANCE, PROVINCE_2021, PUBLISHED};
 use super::LedgerRow;
 use crate::error::{Error, Result};
 use crate::ledger::BudgetLevel;
@@ -168,10 +168,8 @@ impl Fit<'_> {
         }
         let target = anchor_local - fixed;
         let what = Published {
-            code: "province",
-            year: ANCHOR_YEAR,
             yuan: anchor_local / 100,
-            source: "the province's anchor-year revenue",
+            ..PROVINCE_2021
         };
         if target <= 0 {
             return Err(Error::Input(format!(
@@ -217,6 +215,59 @@ impl Fit<'_> {
             p.source
         )))
     }
+}
+
+/// A published figure and what a ledger gives for it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublishedCheck {
+    /// The figure, with its source.
+    pub figure: Published,
+    /// What the ledger gives, fen (same definition as the figure).
+    pub measured: i64,
+}
+
+/// Measures on `rows` every figure of [`PUBLISHED`] whose region is in `regions`, and
+/// [`PROVINCE_2021`] when the table's province is Henan's: a county's collected − central −
+/// provincial parts, a prefecture's over its proper and counties, the province's collected
+/// − central over every region.
+pub fn published(
+    rows: &[LedgerRow],
+    regions: &RegionTable,
+    rules: &RuleSet,
+) -> Result<Vec<PublishedCheck>> {
+    let mut out = Vec::new();
+    for p in std::iter::once(&PROVINCE_2021).chain(PUBLISHED) {
+        let Some(kind) = regions.get(p.code).map(|r| r.kind) else {
+            continue;
+        };
+        let scope = if kind == RegionKind::Province {
+            Scope::Local
+        } else {
+            Scope::Own
+        };
+        let counts = |code: &str| match kind {
+            RegionKind::Province => true,
+            RegionKind::County => code == p.code,
+            RegionKind::Prefecture => {
+                code == p.code
+                    || regions
+                        .get(code)
+                        .is_some_and(|r| r.parent.as_deref() == Some(p.code))
+            }
+        };
+        let mut measured = 0;
+        for r in rows
+            .iter()
+            .filter(|r| r.fiscal_year == p.year && counts(&r.region_code))
+        {
+            measured += own_part(r, rules, scope)?;
+        }
+        out.push(PublishedCheck {
+            figure: *p,
+            measured,
+        });
+    }
+    Ok(out)
 }
 
 /// A row's part in a figure: collected less the central part, and in [`Scope::Own`] less

@@ -7,9 +7,9 @@
 //! | --- | --- | --- |
 //! | province local general-budget revenue (一般公共预算收入), anchor year 2021 | 434.7 bn yuan (published ≈ 4,347 亿), met within 0.05 % by scaling the prefecture propers without a published figure | [`PROVINCE_LOCAL_2021_YUAN`] |
 //! | published figures of 3 prefectures and 3 counties (2020–2022) | met within 0.05 %: a county by scaling its own amounts, a prefecture by scaling its proper, a second year by a level factor from that year on | [`PUBLISHED`] |
-//! | county local revenue at the median county population | 1.5 bn yuan, ∝ √population, ±18 % noise, clamped 0.45–5.0 bn | [`COUNTY_TYPICAL_YUAN`] … |
+//! | county local revenue at the median county population | 1.5 bn yuan, ∝ √population (2020 census), ±18 % noise, clamped 0.45–5.0 bn before the fit | [`COUNTY_TYPICAL_YUAN`] … |
 //! | named big and poor counties | ×1.3 … ×3.2 (巩义, 新郑, 荥阳, 中牟, 济源 …), ×0.45 … ×0.6 (台前, 卢氏 …) | [`COUNTY_MULTIPLIERS`] |
-//! | prefecture propers (市本级) | the rest of the 435 bn, ∝ population × per-capita index (郑州 ×2.2, 洛阳 ×1.3), ±8 % | [`PREFECTURE_PER_CAPITA`] |
+//! | prefecture propers (市本级) | the rest of the province figure, ∝ population × per-capita index (郑州 ×2.2, 洛阳 ×1.3), ±8 %, before the fit | [`PREFECTURE_PER_CAPITA`] |
 //! | taxes (税收收入) / non-tax revenue (非税收入) | 2/3 / 1/3 of local revenue, ±4 points by region | [`TAX_SHARE`] |
 //! | tax mix of local tax revenue | VAT 38 %, CIT 12 %, deed 9 %, city maintenance 8 %, land VAT 8 %, PIT 5 % … | [`TAX_MIX`] |
 //! | non-tax mix | 10302 25 %, 10304 20 %, 10305 15 %, 10306 5 %, 10307 30 %, 10399 5 % | [`NON_TAX_MIX`] |
@@ -94,6 +94,14 @@ pub const PUBLISHED: &[Published] = &[
         source: "沈丘县 2022: 17.69 亿元, journal article on 沈丘县",
     },
 ];
+/// The province's published figure (collected − central part over every region), the
+/// default anchor of the fit.
+pub const PROVINCE_2021: Published = Published {
+    code: "410000",
+    year: ANCHOR_YEAR,
+    yuan: PROVINCE_LOCAL_2021_YUAN,
+    source: "河南省 2021: ≈ 4,347 亿元, provincial statistics (大河报 2021-10-22 for Jan–Sep)",
+};
 /// A fitted figure lies within this relative distance of its target.
 pub const FIT_TOLERANCE: f64 = 0.0005;
 

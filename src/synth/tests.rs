@@ -276,3 +276,19 @@ fn seed_2022_rebuilds_the_shipped_henan_ledger() {
         );
     }
 }
+
+#[test]
+fn the_fit_meets_every_published_figure_within_its_tolerance() {
+    let (regions, rules) = henan();
+    let checks = published(&default_run().0, regions, rules).unwrap();
+    assert_eq!(
+        checks.len(),
+        params::PUBLISHED.len() + 1,
+        "province included"
+    );
+    for c in checks {
+        let target = c.figure.yuan * 100;
+        let off = (c.measured - target).abs() as f64 / target as f64;
+        assert!(off <= params::FIT_TOLERANCE, "{}: {off}", c.figure.source);
+    }
+}
