@@ -36,15 +36,27 @@ pub(crate) fn fitted(
     seed: u64,
     anchor_local: i64,
 ) -> Result<Vec<RegionModel>> {
+    fitted_to(regions, rules, seed, anchor_local, PUBLISHED)
+}
+
+/// [`fitted`] with other figures than [`PUBLISHED`] (each region's years in order).
+pub(crate) fn fitted_to(
+    regions: &RegionTable,
+    rules: &RuleSet,
+    seed: u64,
+    anchor_local: i64,
+    targets: &[Published],
+) -> Result<Vec<RegionModel>> {
     let mut models = model::build(regions, seed, anchor_local)?;
     let mut fit = Fit {
         models: &mut models,
         regions,
         rules,
         seed,
+        targets,
     };
     let present = |p: &&Published| fit.index(p.code).is_some();
-    let (counties, prefectures): (Vec<&Published>, Vec<&Published>) = PUBLISHED
+    let (counties, prefectures): (Vec<&Published>, Vec<&Published>) = targets
         .iter()
         .filter(present)
         .partition(|p| fit.kind(p.code) == Some(RegionKind::County));
@@ -72,6 +84,7 @@ struct Fit<'a> {
     regions: &'a RegionTable,
     rules: &'a RuleSet,
     seed: u64,
+    targets: &'a [Published],
 }
 
 impl Fit<'_> {
@@ -102,7 +115,8 @@ impl Fit<'_> {
     /// A county: scales its model (or, for a later second year, its level from then on).
     fn county(&mut self, p: &Published) -> Result<()> {
         let ri = self.index(p.code).expect("present");
-        let earlier = PUBLISHED
+        let earlier = self
+            .targets
             .iter()
             .any(|q| q.code == p.code && q.year < p.year);
         let target = p.yuan * 100;
@@ -153,7 +167,8 @@ impl Fit<'_> {
 
     /// The province: scales the prefecture propers without a figure of their own.
     fn province(&mut self, anchor_local: i64) -> Result<()> {
-        let published = |code: &str| PUBLISHED.iter().any(|p| p.code == code);
+        let targets = self.targets;
+        let published = |code: &str| targets.iter().any(|p| p.code == code);
         let free: Vec<usize> = (0..self.models.len())
             .filter(|&i| {
                 self.models[i].kind == RegionKind::Prefecture && !published(&self.models[i].code)

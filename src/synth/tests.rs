@@ -292,3 +292,30 @@ fn the_fit_meets_every_published_figure_within_its_tolerance() {
         assert!(off <= params::FIT_TOLERANCE, "{}: {off}", c.figure.source);
     }
 }
+
+#[test]
+fn a_figure_the_model_cannot_meet_is_refused_naming_its_source() {
+    let (regions, rules) = henan();
+    let anchor = params::PROVINCE_LOCAL_2021_YUAN * 100;
+    let fit = |targets: &[params::Published]| {
+        fit::fitted_to(regions, rules, 2022, anchor, targets)
+            .err()
+            .map(|e| e.to_string())
+    };
+    let figure = |code, yuan, source| params::Published {
+        code,
+        year: 2021,
+        yuan,
+        source,
+    };
+    // 新乡's eight counties alone give far more than 1 亿元
+    let err = fit(&[figure("410700", 100_000_000, "新乡 test figure")]).unwrap();
+    assert!(
+        err.contains("新乡 test figure") && err.contains("counties alone"),
+        "{err}"
+    );
+    // a county as large as the whole province leaves nothing for the propers
+    let err = fit(&[figure("410783", anchor / 100, "长垣 test figure")]).unwrap();
+    assert!(err.contains("alone give"), "{err}");
+    assert_eq!(fit(&[]), None, "the plain model meets the province figure");
+}
