@@ -79,6 +79,7 @@ enum Scope {
     Local,
 }
 
+/// The models being fitted and what measuring them needs.
 struct Fit<'a> {
     models: &'a mut Vec<RegionModel>,
     regions: &'a RegionTable,
