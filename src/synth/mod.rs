@@ -4,7 +4,9 @@
 //!
 //! Two generators share one model of the regions ([`model`]): each county and prefecture
 //! proper gets an anchor-year local revenue, split into taxes and non-tax revenue, then into
-//! *streams* of (item code, budget level) with an annual amount.
+//! *streams* of (item code, budget level) with an annual amount. The fit then scales regions
+//! so that the published revenue figures of [`params::PUBLISHED`] and the province's
+//! anchor-year figure hold (`fit.rs`); [`published`] measures them on a generated ledger.
 //! - [`monthly`] writes monthly totals (one row per year × month × region × item × level),
 //!   with growth, seasonality, the 2022 VAT refunds (留抵退税) and a few net-refund months;
 //!   [`summarize`] measures what came out ([`Calibration`]).
@@ -24,6 +26,7 @@
 //! bytes on any platform. Amounts are integer fen (分) throughout.
 
 mod calibration;
+mod fit;
 mod model;
 mod monthly;
 pub mod params;
@@ -31,6 +34,7 @@ mod parts;
 mod receipts;
 
 pub use calibration::{summarize, Calibration, YearFigures};
+pub use fit::{published, PublishedCheck};
 pub use monthly::{monthly, write_monthly_csv, MonthlyOptions};
 pub use receipts::{
     receipts, ReceiptOptions, SynthReport, YearReport, PARTS_IN_FLIGHT, RECEIPTS_PER_PART,

@@ -37,6 +37,26 @@ pub(crate) struct RegionModel {
     pub key: u64,
     pub kind: RegionKind,
     pub streams: Vec<Stream>,
+    /// From this year on every amount is multiplied by the factor (set by the fit when a
+    /// region has a published figure for a second year).
+    pub shift: Option<(i32, f64)>,
+}
+
+impl RegionModel {
+    /// The region's own level factor in `year` (1 unless a shift applies).
+    pub fn level(&self, year: i32) -> f64 {
+        match self.shift {
+            Some((from, f)) if year >= from => f,
+            _ => 1.0,
+        }
+    }
+
+    /// Multiplies every stream's anchor-year amount by `f`.
+    pub fn rescale(&mut self, f: f64) {
+        self.streams
+            .iter_mut()
+            .for_each(|s| s.annual = scale(s.annual, f));
+    }
 }
 
 /// Extras a region was picked for.
@@ -140,7 +160,19 @@ pub(crate) fn build(
     {
         extras[i].prefecture_enterprise = Some(if n % 2 == 0 { "10104" } else { "10101" });
     }
-    for i in pick(&mut srng, &all, PROVINCE_LEVEL_REGIONS) {
+    let capital = all
+        .iter()
+        .copied()
+        .find(|&i| list[i].code == PROVINCE_CAPITAL);
+    let others: Vec<usize> = all
+        .iter()
+        .copied()
+        .filter(|&i| Some(i) != capital)
+        .collect();
+    for i in pick(&mut srng, &others, PROVINCE_LEVEL_REGIONS)
+        .into_iter()
+        .chain(capital)
+    {
         extras[i].province_level = true;
     }
     for i in pick(&mut srng, &counties, CONSUMPTION_COUNTIES) {
@@ -207,6 +239,7 @@ pub(crate) fn build(
             key: code_key(&list[i].code),
             kind: list[i].kind,
             streams: streams(list[i], local[i], extras[i], &mut rngs[i]),
+            shift: None,
         })
         .collect();
     Ok(models)
@@ -251,10 +284,12 @@ fn streams(r: &Region, local: i64, ex: Extras, rng: &mut ChaCha8Rng) -> Vec<Stre
         annual,
     };
     if ex.province_level {
-        if let Some(t) = taxes.iter_mut().find(|t| t.0 == "10104") {
-            let moved = scale(t.1, PROVINCE_LEVEL_SHARE);
-            t.1 -= moved;
-            out.push(fixed("10104", BudgetLevel::Province, moved));
+        for item in ["10104", "10101"] {
+            if let Some(t) = taxes.iter_mut().find(|t| t.0 == item) {
+                let moved = scale(t.1, PROVINCE_LEVEL_SHARE);
+                t.1 -= moved;
+                out.push(fixed(item, BudgetLevel::Province, moved));
+            }
         }
     }
     if let Some(item) = ex.prefecture_enterprise {

@@ -3,6 +3,7 @@
 //! over the months by the year's growth factor and seasonality with ±12 % noise; VAT gets
 //! the 2022 refunds (留抵退税) in April–July and a few net-refund county-months every year.
 
+use super::fit;
 use super::model::{self, Basis, RegionModel, Stream};
 use super::params::{self, *};
 use super::{noise, rng_for, scale, LedgerRow, Purpose};
@@ -50,32 +51,52 @@ pub fn monthly(
     opts: &MonthlyOptions,
 ) -> Result<Vec<LedgerRow>> {
     model::check_years(&opts.years)?;
-    let models = model::build(regions, opts.seed, opts.anchor_local_fen)?;
+    let models = fit::fitted(regions, rules, opts.seed, opts.anchor_local_fen)?;
     let mut rows = Vec::new();
     for year in opts.years.clone() {
         let refunds = refund_months(&models, opts.seed, year);
-        let season = params::season(year);
-        for (ri, m) in models.iter().enumerate() {
-            let mut rng = rng_for(opts.seed, Purpose::Month, &[m.key, year as u64]);
-            for s in &m.streams {
-                let ctx = Ctx {
-                    rules,
-                    model: m,
-                    year,
-                    season: &season,
-                    net_refund: &refunds,
-                    ri,
-                };
-                ctx.emit(s, &mut rng, &mut rows)?;
-            }
+        for ri in 0..models.len() {
+            region_year(&models, ri, rules, opts.seed, year, &refunds, &mut rows)?;
         }
     }
     rows.sort();
     Ok(rows)
 }
 
+/// Appends the monthly totals of one region (`models[ri]`) in one year to `rows`;
+/// `refunds` are the year's net-refund county-months ([`refund_months`]).
+pub(crate) fn region_year(
+    models: &[RegionModel],
+    ri: usize,
+    rules: &RuleSet,
+    seed: u64,
+    year: i32,
+    refunds: &BTreeSet<(usize, u32)>,
+    rows: &mut Vec<LedgerRow>,
+) -> Result<()> {
+    let m = &models[ri];
+    let season = params::season(year);
+    let mut rng = rng_for(seed, Purpose::Month, &[m.key, year as u64]);
+    for s in &m.streams {
+        let ctx = Ctx {
+            rules,
+            model: m,
+            year,
+            season: &season,
+            net_refund: refunds,
+            ri,
+        };
+        ctx.emit(s, &mut rng, rows)?;
+    }
+    Ok(())
+}
+
 /// The county-months of `year` whose VAT total is a net refund (indices into `models`).
-fn refund_months(models: &[RegionModel], seed: u64, year: i32) -> BTreeSet<(usize, u32)> {
+pub(crate) fn refund_months(
+    models: &[RegionModel],
+    seed: u64,
+    year: i32,
+) -> BTreeSet<(usize, u32)> {
     let mut rng = rng_for(seed, Purpose::RefundMonths, &[year as u64]);
     let counties: Vec<usize> = (0..models.len())
         .filter(|&i| models[i].kind == RegionKind::County)
@@ -106,7 +127,7 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn emit(&self, s: &Stream, rng: &mut impl Rng, rows: &mut Vec<LedgerRow>) -> Result<()> {
-        let factor = year_factor(growth_of(s.item), self.year);
+        let factor = year_factor(growth_of(s.item), self.year) * self.model.level(self.year);
         let vat = s.item == "10101" && s.level == BudgetLevel::Shared;
         let (refund_share, refund_sd, refund_split) = VAT_REFUND_2022;
         let refund = if vat && self.year == 2022 {

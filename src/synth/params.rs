@@ -1,12 +1,15 @@
-//! Every figure the synthetic ledgers are calibrated on, in one place (*illustrative*: they
-//! imitate the published orders of magnitude of Henan's budget, they are not its accounts).
+//! Every figure the synthetic ledgers are calibrated on, in one place. The figures of
+//! [`PUBLISHED`] and [`PROVINCE_LOCAL_2021_YUAN`] are *real* (published revenue, each with
+//! its source) and are met by the fit; everything else is *illustrative*: it imitates the
+//! orders of magnitude of Henan's budget, it is not its accounts.
 //!
 //! | figure | value | where it acts |
 //! | --- | --- | --- |
-//! | province local general-budget revenue (一般公共预算地方收入), anchor year 2021 | 435 bn yuan | [`PROVINCE_LOCAL_2021_YUAN`] |
-//! | county local revenue at the median county population | 1.5 bn yuan, ∝ √population, ±18 % noise, clamped 0.45–5.0 bn | [`COUNTY_TYPICAL_YUAN`] … |
+//! | province local general-budget revenue (一般公共预算收入), anchor year 2021 | 434.7 bn yuan (published ≈ 4,347 亿), met within 0.05 % by scaling the prefecture propers without a published figure | [`PROVINCE_LOCAL_2021_YUAN`] |
+//! | published figures of 3 prefectures and 3 counties (2020–2022) | met within 0.05 %: a county by scaling its own amounts, a prefecture by scaling its proper, a second year by a level factor from that year on | [`PUBLISHED`] |
+//! | county local revenue at the median county population | 1.5 bn yuan, ∝ √population (2020 census), ±18 % noise, clamped 0.45–5.0 bn before the fit | [`COUNTY_TYPICAL_YUAN`] … |
 //! | named big and poor counties | ×1.3 … ×3.2 (巩义, 新郑, 荥阳, 中牟, 济源 …), ×0.45 … ×0.6 (台前, 卢氏 …) | [`COUNTY_MULTIPLIERS`] |
-//! | prefecture propers (市本级) | the rest of the 435 bn, ∝ population × per-capita index (郑州 ×2.2, 洛阳 ×1.3), ±8 % | [`PREFECTURE_PER_CAPITA`] |
+//! | prefecture propers (市本级) | the rest of the province figure, ∝ population × per-capita index (郑州 ×2.2, 洛阳 ×1.3), ±8 %, before the fit | [`PREFECTURE_PER_CAPITA`] |
 //! | taxes (税收收入) / non-tax revenue (非税收入) | 2/3 / 1/3 of local revenue, ±4 points by region | [`TAX_SHARE`] |
 //! | tax mix of local tax revenue | VAT 38 %, CIT 12 %, deed 9 %, city maintenance 8 %, land VAT 8 %, PIT 5 % … | [`TAX_MIX`] |
 //! | non-tax mix | 10302 25 %, 10304 20 %, 10305 15 %, 10306 5 %, 10307 30 %, 10399 5 % | [`NON_TAX_MIX`] |
@@ -15,7 +18,7 @@
 //! | VAT refunds 2022 (大规模增值税留抵退税) | 31 % of a 2021 year's VAT, Apr 20 %, May 35 %, Jun 30 %, Jul 15 % → VAT 2022 ≈ −25 % | [`VAT_REFUND_2022`] |
 //! | seasonality | Jan 1.25, Feb 0.60, Mar 1.10, Jun 1.10, Dec 1.40 … (mean 1); 2020 Feb–Mar lower | [`SEASON`] |
 //! | net-refund county-months of VAT (退库大于入库) | 6 a year | [`REFUND_MONTHS_PER_YEAR`] |
-//! | fixed-level extras | central CIT in 15 counties, prefecture enterprises in 20, province-level CIT in 6 regions, consumption and vehicle purchase tax | [`CENTRAL_CIT_COUNTIES`] … |
+//! | fixed-level extras | central CIT in 15 counties, prefecture enterprises in 20, province-level taxpayers' CIT and VAT in 郑州市本级 and 6 other regions, consumption and vehicle purchase tax | [`CENTRAL_CIT_COUNTIES`] … |
 //! | receipt sizes | decades from 1 yuan to 1 bn yuan, median ≈ 525 yuan, mean ≈ 32 500 yuan | [`RECEIPT_DECADES`] |
 //! | receipt refunds | 3 % of receipts | [`RECEIPT_REFUND_SHARE`] |
 //!
@@ -25,9 +28,82 @@
 /// Anchor year of the calibration.
 pub const ANCHOR_YEAR: i32 = 2021;
 
-/// Province's local general-budget revenue in [`ANCHOR_YEAR`], yuan: collected less the
-/// centre's part, over all counties and prefectures (Henan published ≈ 4 347 亿 for 2021).
-pub const PROVINCE_LOCAL_2021_YUAN: i64 = 435_000_000_000;
+/// Province's general-budget revenue (一般公共预算收入) in [`ANCHOR_YEAR`], yuan: collected
+/// less the centre's part, over all counties and prefectures. Real: Henan's 2021 figure,
+/// "about 4,347 亿元" (provincial statistics; 大河报 2021-10-22 gives Jan–Sep 3,363.8).
+pub const PROVINCE_LOCAL_2021_YUAN: i64 = 434_700_000_000;
+
+/// A published revenue figure (一般公共预算收入) the synthetic ledger is fitted to: for a
+/// county, collected − central − provincial parts of its receipts in `year`; for a
+/// prefecture, the same over its proper (市本级) and its counties.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Published {
+    /// Region code (a prefecture or a county of the region table).
+    pub code: &'static str,
+    /// Fiscal year of the figure.
+    pub year: i32,
+    /// The figure, yuan.
+    pub yuan: i64,
+    /// Where it was published.
+    pub source: &'static str,
+}
+
+/// Published figures below the province (亿元 × 10^8 yuan), each region's years in order.
+/// Regions absent from a region table are skipped.
+pub const PUBLISHED: &[Published] = &[
+    Published {
+        code: "410100",
+        year: 2020,
+        yuan: 125_920_000_000,
+        source: "郑州市 2020: 1,259.2 亿元, 郑州日报 2021-01-30",
+    },
+    Published {
+        code: "410800",
+        year: 2021,
+        yuan: 16_072_000_000,
+        source: "焦作市 2021: 160.72 亿元, 焦作 statistical bulletin 2021",
+    },
+    Published {
+        code: "410700",
+        year: 2020,
+        yuan: 19_403_000_000,
+        source: "新乡市 2020: 194.03 亿元, 新乡 statistical bulletin 2020",
+    },
+    Published {
+        code: "410783",
+        year: 2020,
+        yuan: 3_408_000_000,
+        source: "长垣市 2020: 34.08 亿元, 新乡日报 2021-02-06",
+    },
+    Published {
+        code: "411481",
+        year: 2020,
+        yuan: 4_771_000_000,
+        source: "永城市 2020: 47.71 亿元, 河南商报",
+    },
+    Published {
+        code: "411624",
+        year: 2021,
+        yuan: 1_713_000_000,
+        source: "沈丘县 2021: 17.13 亿元, journal article on 沈丘县",
+    },
+    Published {
+        code: "411624",
+        year: 2022,
+        yuan: 1_769_000_000,
+        source: "沈丘县 2022: 17.69 亿元, journal article on 沈丘县",
+    },
+];
+/// The province's published figure (collected − central part over every region), the
+/// default anchor of the fit.
+pub const PROVINCE_2021: Published = Published {
+    code: "410000",
+    year: ANCHOR_YEAR,
+    yuan: PROVINCE_LOCAL_2021_YUAN,
+    source: "河南省 2021: ≈ 4,347 亿元, provincial statistics (大河报 2021-10-22 for Jan–Sep)",
+};
+/// A fitted figure lies within this relative distance of its target.
+pub const FIT_TOLERANCE: f64 = 0.0005;
 
 /// Local revenue of a county whose population is the median county population, yuan.
 pub const COUNTY_TYPICAL_YUAN: i64 = 1_500_000_000;
@@ -138,9 +214,14 @@ pub const CENTRAL_CIT_SHARE: f64 = 0.5;
 pub const PREFECTURE_ENTERPRISE_COUNTIES: usize = 20;
 /// Share of that item's local revenue moved to the `prefecture` level.
 pub const PREFECTURE_ENTERPRISE_SHARE: f64 = 0.25;
-/// Regions (counties or prefectures) with province-owned enterprises: CIT at `province` level.
+/// The provincial capital's prefecture proper (郑州市本级), which always hosts province-level
+/// taxpayers (省级企业).
+pub const PROVINCE_CAPITAL: &str = "410100";
+/// Other regions (counties or prefecture propers) with province-level taxpayers.
 pub const PROVINCE_LEVEL_REGIONS: usize = 6;
-/// Share of CIT local revenue moved to the `province` level there.
+/// Share of CIT and of VAT local revenue booked at `province` level in those regions and the
+/// capital: Henan's province takes VAT by treasury level (豫政〔2016〕44号, 豫政〔2020〕13号),
+/// not by a flat share. The row holds the local part; the centre's half is not in the ledger.
 pub const PROVINCE_LEVEL_SHARE: f64 = 0.3;
 /// Counties with consumption tax (消费税, 10102, `central`); every prefecture has some.
 pub const CONSUMPTION_COUNTIES: usize = 20;

@@ -42,8 +42,10 @@ impl YearCells {
             let bt = rules.in_force("10103", ym).is_some();
             for (ri, m) in models.iter().enumerate() {
                 for s in &m.streams {
-                    let f =
-                        year_factor(growth_of(s.item), year) * season[month as usize - 1] / 12.0;
+                    let f = year_factor(growth_of(s.item), year)
+                        * m.level(year)
+                        * season[month as usize - 1]
+                        / 12.0;
                     let local = super::scale(s.annual, f);
                     let vat = s.item == "10101" && s.level == BudgetLevel::Shared;
                     let split = if vat && bt {

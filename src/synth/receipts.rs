@@ -130,7 +130,7 @@ pub(crate) fn write_receipts(
         )));
     }
     prepare_out(&opts.out)?;
-    let models = model::build(regions, opts.seed, PROVINCE_LOCAL_2021_YUAN * 100)?;
+    let models = super::fit::fitted(regions, rules, opts.seed, PROVINCE_LOCAL_2021_YUAN * 100)?;
     let cells: Vec<YearCells> = years
         .iter()
         .map(|&y| YearCells::new(&models, rules, y))

@@ -74,11 +74,12 @@ fn same_seed_same_rows_other_seed_other_rows() {
 }
 
 #[test]
-fn province_local_revenue_2021_is_435_bn_within_5_percent() {
+fn province_local_revenue_2021_meets_the_published_4347_yi() {
     let y = default_run().1.year(2021).unwrap();
-    let target = params::PROVINCE_LOCAL_2021_YUAN * 100;
+    let published: i64 = 434_700_000_000 * 100; // ≈ 4,347 亿元 (provincial statistics), fen
+    assert_eq!(params::PROVINCE_LOCAL_2021_YUAN * 100, published);
     assert!(
-        (y.local - target).abs() * 20 <= target,
+        (y.local - published).abs() as f64 <= params::FIT_TOLERANCE * published as f64,
         "2021 local {} fen",
         y.local
     );
@@ -168,10 +169,21 @@ fn rows_respect_rules_levels_and_bounds() {
     );
     let pref = fixed(BudgetLevel::Prefecture, "10104") + fixed(BudgetLevel::Prefecture, "10101");
     assert_eq!(pref, params::PREFECTURE_ENTERPRISE_COUNTIES);
-    assert_eq!(
-        fixed(BudgetLevel::Province, "10104"),
-        params::PROVINCE_LEVEL_REGIONS
-    );
+    // Province-level taxpayers' CIT and VAT (Henan's VAT rule): the capital's proper and
+    // PROVINCE_LEVEL_REGIONS others.
+    for item in ["10104", "10101"] {
+        assert_eq!(
+            fixed(BudgetLevel::Province, item),
+            params::PROVINCE_LEVEL_REGIONS + 1,
+            "{item}"
+        );
+    }
+    assert!(default_run()
+        .0
+        .iter()
+        .any(|r| r.region_code == params::PROVINCE_CAPITAL
+            && r.budget_level == BudgetLevel::Province
+            && r.item_code == "10101"));
 }
 
 #[test]
@@ -263,4 +275,47 @@ fn seed_2022_rebuilds_the_shipped_henan_ledger() {
             "{name:?} differs from the shipped ledger: regenerate it or restore the generator"
         );
     }
+}
+
+#[test]
+fn the_fit_meets_every_published_figure_within_its_tolerance() {
+    let (regions, rules) = henan();
+    let checks = published(&default_run().0, regions, rules).unwrap();
+    assert_eq!(
+        checks.len(),
+        params::PUBLISHED.len() + 1,
+        "province included"
+    );
+    for c in checks {
+        let target = c.figure.yuan * 100;
+        let off = (c.measured - target).abs() as f64 / target as f64;
+        assert!(off <= params::FIT_TOLERANCE, "{}: {off}", c.figure.source);
+    }
+}
+
+#[test]
+fn a_figure_the_model_cannot_meet_is_refused_naming_its_source() {
+    let (regions, rules) = henan();
+    let anchor = params::PROVINCE_LOCAL_2021_YUAN * 100;
+    let fit = |targets: &[params::Published]| {
+        fit::fitted_to(regions, rules, 2022, anchor, targets)
+            .err()
+            .map(|e| e.to_string())
+    };
+    let figure = |code, yuan, source| params::Published {
+        code,
+        year: 2021,
+        yuan,
+        source,
+    };
+    // 新乡's eight counties alone give far more than 1 亿元
+    let err = fit(&[figure("410700", 100_000_000, "新乡 test figure")]).unwrap();
+    assert!(
+        err.contains("新乡 test figure") && err.contains("counties alone"),
+        "{err}"
+    );
+    // a county as large as the whole province leaves nothing for the propers
+    let err = fit(&[figure("410783", anchor / 100, "长垣 test figure")]).unwrap();
+    assert!(err.contains("alone give"), "{err}");
+    assert_eq!(fit(&[]), None, "the plain model meets the province figure");
 }
