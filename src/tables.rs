@@ -167,29 +167,116 @@ struct AmountRow {
     region_code: String,
     fiscal_year: i32,
     amount: String,
+    #[serde(default)]
+    kind: Option<String>,
 }
 
-/// Reads `rebates.csv` or `transfers.csv` into fen per (region, year).
+/// Amounts in fen per (region code, fiscal year, kind).
+pub type KindTable = BTreeMap<(String, i32, String), i64>;
+
+/// The kinds of 返还性收入 a `rebates.csv` row may name (`kind` column); without the
+/// column a row is `其他`.
+pub const REBATE_KINDS: [&str; 4] = [
+    "增值税和消费税返还",
+    "所得税基数返还",
+    "成品油税费改革返还",
+    "其他",
+];
+/// The kinds of 转移支付 a `transfers.csv` row may name; without the column a row is
+/// `一般性`. `专项` transfers are left out of `disposable`.
+pub const TRANSFER_KINDS: [&str; 3] = ["一般性", "共同财政事权", "专项"];
+/// The transfer kind `disposable` leaves out (专项转移支付).
+pub const SPECIAL_TRANSFERS: &str = "专项";
+
+/// One checked row of a region-year table: a prefecture or county and its amount.
+fn amount_row(regions: &RegionTable, path: &Path, row: u64, r: &AmountRow) -> Result<i64> {
+    known(regions, path, row, &r.region_code, None)?;
+    if r.region_code == regions.province().code {
+        return Err(Error::row(
+            path,
+            row,
+            format!(
+                "region {} is the province: these amounts are settled for prefectures and \
+                 counties (the province has no statement)",
+                r.region_code
+            ),
+        ));
+    }
+    parse_yuan(&r.amount).map_err(|e| Error::row(path, row, format!("amount: {e}")))
+}
+
+/// Reads a region-year table without kinds (`remits.csv`, `adjustments.csv`,
+/// `advances.csv`) into fen per (region, year).
 pub fn load_amounts(path: &Path, regions: &RegionTable) -> Result<AmountTable> {
     let mut out = BTreeMap::new();
     for (row, r) in read::<AmountRow>(path)? {
-        known(regions, path, row, &r.region_code, None)?;
-        if r.region_code == regions.province().code {
+        let fen = amount_row(regions, path, row, &r)?;
+        if let Some(k) = &r.kind {
+            return Err(Error::row(
+                path,
+                row,
+                format!("kind `{k}`: this table has no kind column"),
+            ));
+        }
+        put(&mut out, path, row, (r.region_code, r.fiscal_year), fen)?;
+    }
+    Ok(out)
+}
+
+/// Reads `rebates.csv` or `transfers.csv` (optional `kind` column, one of `kinds`;
+/// `default` without it) into fen per (region, year, kind): one row per key.
+pub fn load_kinds(
+    path: &Path,
+    regions: &RegionTable,
+    kinds: &[&str],
+    default: &str,
+) -> Result<KindTable> {
+    let mut out = BTreeMap::new();
+    for (row, r) in read::<AmountRow>(path)? {
+        let fen = amount_row(regions, path, row, &r)?;
+        let kind = r.kind.clone().unwrap_or_else(|| default.to_string());
+        if !kinds.contains(&kind.as_str()) {
+            return Err(Error::row(
+                path,
+                row,
+                format!("kind `{kind}` is not one of {}", kinds.join(", ")),
+            ));
+        }
+        if !(FIRST_YEAR..=LAST_YEAR).contains(&r.fiscal_year) {
             return Err(Error::row(
                 path,
                 row,
                 format!(
-                    "region {} is the province: rebates and transfers are settled for \
-                     prefectures and counties (the province has no statement)",
-                    r.region_code
+                    "fiscal_year {} is not a year in {FIRST_YEAR}–{LAST_YEAR}",
+                    r.fiscal_year
                 ),
             ));
         }
-        let fen =
-            parse_yuan(&r.amount).map_err(|e| Error::row(path, row, format!("amount: {e}")))?;
-        put(&mut out, path, row, (r.region_code, r.fiscal_year), fen)?;
+        let key = (r.region_code.clone(), r.fiscal_year, kind.clone());
+        if out.insert(key, fen).is_some() {
+            return Err(Error::row(
+                path,
+                row,
+                format!(
+                    "a second row for {} in {} of kind `{kind}`: one row per region, year \
+                     and kind (sum them first)",
+                    r.region_code, r.fiscal_year
+                ),
+            ));
+        }
     }
     Ok(out)
+}
+
+/// Region-year totals of a table by kind, over the kinds `keep` accepts.
+pub fn kind_totals(table: &KindTable, keep: impl Fn(&str) -> bool) -> AmountTable {
+    let mut out = AmountTable::new();
+    for ((code, year, kind), v) in table {
+        if keep(kind) {
+            *out.entry((code.clone(), *year)).or_default() += v;
+        }
+    }
+    out
 }
 
 /// A county's annual subsidy `T(y)` from its prefecture (市对县补助, the subsidy of a full
@@ -204,39 +291,78 @@ pub fn annual_subsidy(subsidies: &AmountTable, county: &str, year: i32) -> i64 {
         .map_or(0, |(_, v)| *v)
 }
 
+/// Where the optional tables are (each optional).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TablePaths<'a> {
+    /// `subsidies.csv`.
+    pub subsidies: Option<&'a Path>,
+    /// `bases.csv`.
+    pub bases: Option<&'a Path>,
+    /// `rebates.csv`.
+    pub rebates: Option<&'a Path>,
+    /// `transfers.csv`.
+    pub transfers: Option<&'a Path>,
+    /// `remits.csv` (专项上解).
+    pub remits: Option<&'a Path>,
+    /// `adjustments.csv` (结算补助 + / 结算上解 −).
+    pub adjustments: Option<&'a Path>,
+    /// `advances.csv` (已预拨).
+    pub advances: Option<&'a Path>,
+}
+
 /// The optional tables a scenario names, loaded (absent ones empty): what the baselines
 /// and statements take beyond the split.
 #[derive(Clone, Debug, Default)]
 pub struct SettlementTables {
     /// 市对县补助 per (county, year).
     pub subsidies: AmountTable,
-    /// 返还性收入 per (region, year).
+    /// 返还性收入 per (region, year), all kinds.
     pub rebates: AmountTable,
-    /// 转移支付 per (region, year).
+    /// 转移支付 per (region, year), all kinds.
     pub transfers: AmountTable,
+    /// 返还性收入 per (region, year, kind).
+    pub rebates_by_kind: KindTable,
+    /// 转移支付 per (region, year, kind).
+    pub transfers_by_kind: KindTable,
+    /// 专项转移支付 per (region, year): the `专项` kind of `transfers`.
+    pub special_transfers: AmountTable,
+    /// 专项上解 per (region, year).
+    pub remits: AmountTable,
+    /// 结算补助 (positive) or 结算上解 (negative) per (region, year).
+    pub adjustments: AmountTable,
+    /// 已预拨: paid out to the region during the year, per (region, year).
+    pub advances: AmountTable,
     /// Bases fixed before the ledgers (`bases.csv`), by county.
     pub fixed_bases: BTreeMap<String, FixedBase>,
 }
 
 impl SettlementTables {
-    /// Loads the tables at the given paths (each optional).
-    pub fn load(
-        subsidies: Option<&Path>,
-        bases: Option<&Path>,
-        rebates: Option<&Path>,
-        transfers: Option<&Path>,
-        regions: &RegionTable,
-    ) -> Result<SettlementTables> {
+    /// Loads the tables at the given paths.
+    pub fn load(paths: TablePaths, regions: &RegionTable) -> Result<SettlementTables> {
         let amounts = |p: Option<&Path>, f: fn(&Path, &RegionTable) -> Result<AmountTable>| {
             p.map(|p| f(p, regions))
                 .transpose()
                 .map(Option::unwrap_or_default)
         };
+        let kinds = |p: Option<&Path>, kinds: &[&str], default: &str| {
+            p.map(|p| load_kinds(p, regions, kinds, default))
+                .transpose()
+                .map(Option::unwrap_or_default)
+        };
+        let rebates_by_kind = kinds(paths.rebates, &REBATE_KINDS, "其他")?;
+        let transfers_by_kind = kinds(paths.transfers, &TRANSFER_KINDS, "一般性")?;
         Ok(SettlementTables {
-            subsidies: amounts(subsidies, load_subsidies)?,
-            rebates: amounts(rebates, load_amounts)?,
-            transfers: amounts(transfers, load_amounts)?,
-            fixed_bases: bases
+            subsidies: amounts(paths.subsidies, load_subsidies)?,
+            rebates: kind_totals(&rebates_by_kind, |_| true),
+            transfers: kind_totals(&transfers_by_kind, |_| true),
+            special_transfers: kind_totals(&transfers_by_kind, |k| k == SPECIAL_TRANSFERS),
+            rebates_by_kind,
+            transfers_by_kind,
+            remits: amounts(paths.remits, load_amounts)?,
+            adjustments: amounts(paths.adjustments, load_amounts)?,
+            advances: amounts(paths.advances, load_amounts)?,
+            fixed_bases: paths
+                .bases
                 .map(|p| load_bases(p, regions))
                 .transpose()?
                 .unwrap_or_default(),

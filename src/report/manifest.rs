@@ -74,6 +74,9 @@ fn resolved(sc: &crate::scenario::Scenario, dir: &Path) -> Value {
         "bases",
         "rebates",
         "transfers",
+        "remits",
+        "adjustments",
+        "advances",
     ] {
         if let Some(Value::String(s)) = v.get(key).cloned() {
             v[key] = json!(rel(&s));

@@ -158,6 +158,12 @@ pub fn settlement(r: &ScenarioResult) -> Table {
         .col("rebates", m(|x| x.rebates))
         .col("transfers", m(|x| x.transfers))
         .col("available", m(|x| x.available))
+        .col("transfers_special", m(|x| x.transfers_special))
+        .col("special_remit", m(|x| x.special_remit))
+        .col("adjustment", m(|x| x.adjustment))
+        .col("disposable", m(|x| x.disposable))
+        .col("advances", m(|x| x.advances))
+        .col("balance_due", m(|x| x.balance_due))
         .col(
             "population",
             Int(s.iter().map(|x| x.population as i64).collect()),

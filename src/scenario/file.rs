@@ -13,13 +13,16 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use toml::{Table, Value};
 
-const PATH_KEYS: [&str; 7] = [
+const PATH_KEYS: [&str; 10] = [
     "regions",
     "rulebook",
     "subsidies",
     "bases",
     "rebates",
     "transfers",
+    "remits",
+    "adjustments",
+    "advances",
     "ledgers",
 ];
 
@@ -59,6 +62,12 @@ struct RawHeader {
     rebates: Option<PathBuf>,
     #[serde(default)]
     transfers: Option<PathBuf>,
+    #[serde(default)]
+    remits: Option<PathBuf>,
+    #[serde(default)]
+    adjustments: Option<PathBuf>,
+    #[serde(default)]
+    advances: Option<PathBuf>,
 }
 
 #[derive(Deserialize)]
@@ -339,6 +348,9 @@ pub fn parse(path: &Path, table: Table) -> Result<Scenario> {
         bases: h.bases,
         rebates: h.rebates,
         transfers: h.transfers,
+        remits: h.remits,
+        adjustments: h.adjustments,
+        advances: h.advances,
         regime,
         overrides,
         base_years,

@@ -127,6 +127,12 @@ pub struct Scenario {
     pub rebates: Option<PathBuf>,
     /// `transfers.csv`, if any.
     pub transfers: Option<PathBuf>,
+    /// `remits.csv` (专项上解), if any.
+    pub remits: Option<PathBuf>,
+    /// `adjustments.csv` (结算补助/结算上解), if any.
+    pub adjustments: Option<PathBuf>,
+    /// `advances.csv` (已预拨), if any.
+    pub advances: Option<PathBuf>,
     /// Regime overlay.
     pub regime: RegimeChange,
     /// Rule overrides, in order.
@@ -166,7 +172,15 @@ impl Scenario {
         files.push(self.regions.clone());
         files.push(self.rulebook.clone());
         files.extend(
-            [&self.subsidies, &self.bases, &self.rebates, &self.transfers]
+            [
+                &self.subsidies,
+                &self.bases,
+                &self.rebates,
+                &self.transfers,
+                &self.remits,
+                &self.adjustments,
+                &self.advances,
+            ]
                 .into_iter()
                 .flatten()
                 .cloned(),
@@ -195,13 +209,19 @@ impl Scenario {
         }
     }
 
-    /// The optional tables the scenario names (subsidies, bases, rebates, transfers).
+    /// The optional tables the scenario names (subsidies, bases, rebates, transfers,
+    /// remits, adjustments, advances).
     pub fn tables(&self, regions: &RegionTable) -> Result<crate::tables::SettlementTables> {
         crate::tables::SettlementTables::load(
-            self.subsidies.as_deref(),
-            self.bases.as_deref(),
-            self.rebates.as_deref(),
-            self.transfers.as_deref(),
+            crate::tables::TablePaths {
+                subsidies: self.subsidies.as_deref(),
+                bases: self.bases.as_deref(),
+                rebates: self.rebates.as_deref(),
+                transfers: self.transfers.as_deref(),
+                remits: self.remits.as_deref(),
+                adjustments: self.adjustments.as_deref(),
+                advances: self.advances.as_deref(),
+            },
             regions,
         )
     }

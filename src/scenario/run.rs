@@ -188,6 +188,10 @@ pub fn run_scenario(sc: &Scenario, scan: &LedgerScan, opts: RunOptions) -> Resul
         rebates: &tables.rebates,
         transfers: &tables.transfers,
         subsidies: &tables.subsidies,
+        special_transfers: &tables.special_transfers,
+        remits: &tables.remits,
+        adjustments: &tables.adjustments,
+        advances: &tables.advances,
         years: &sc.years,
     });
     // the split itself checked every receipt (or monthly total) and stops the run at the

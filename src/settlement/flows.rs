@@ -37,6 +37,30 @@ impl Flows {
     }
 }
 
+impl Flows {
+    /// 可用财力 without 专项 transfers (`disposable`), as bureaus usually count it.
+    pub fn disposable(&self, transfers_special: i64) -> i64 {
+        self.available() - transfers_special
+    }
+
+    /// What the year-end statement (结算单) settles between the region and the levels above
+    /// it: rebates + transfers − base_paid + base_received − subsidy_paid +
+    /// subsidy_received − 专项上解 + 结算补助 (− 结算上解, a negative adjustment). Revenue the
+    /// region collects and keeps, or passes up through the treasury split, is not in it.
+    pub fn statement_net(&self, special_remit: i64, adjustment: i64) -> i64 {
+        self.rebates + self.transfers - self.base_paid + self.base_received - self.subsidy_paid
+            + self.subsidy_received
+            - special_remit
+            + adjustment
+    }
+}
+
+/// 应补(扣): what the statement gives less what was already paid out during the year
+/// (已预拨); positive, the upper level still pays; negative, it deducts.
+pub fn balance_due(statement_net: i64, advances: i64) -> i64 {
+    statement_net - advances
+}
+
 /// The subsidy a county receives in a year from its prefecture (市对县补助):
 /// `round(T × m / 12)`, `T` its annual subsidy ([`crate::tables::annual_subsidy`]) and `m`
 /// the months of the year it is prefecture-managed

@@ -2,7 +2,7 @@
 //! province's roll-up: revenue by level, regime base flows, rebates, transfers and
 //! available fiscal resources (可用财力), also per resident.
 
-use super::flows::{subsidy_for_months, Flows};
+use super::flows::{balance_due, subsidy_for_months, Flows};
 use crate::baseline::BaselineRow;
 use crate::money::round_div;
 use crate::regions::{RegionKind, RegionTable};
@@ -64,6 +64,19 @@ pub struct SettlementRow {
     /// 可用财力 = retained + from_counties + rebates + transfers − base_paid + base_received
     /// − subsidy_paid + subsidy_received ([`Flows::available`]).
     pub available: i64,
+    /// The 专项 part of `transfers` (专项转移支付).
+    pub transfers_special: i64,
+    /// 专项上解 (input).
+    pub special_remit: i64,
+    /// 结算补助 (positive) or 结算上解 (negative) (input).
+    pub adjustment: i64,
+    /// available − transfers_special (可用财力, 不含专项).
+    pub disposable: i64,
+    /// 已预拨: paid out to the region during the year (input).
+    pub advances: i64,
+    /// 应补(扣) = the statement's net with the levels above less the advances
+    /// ([`Flows::statement_net`], [`balance_due`]).
+    pub balance_due: i64,
     /// Residents.
     pub population: u64,
     /// round(available / population) in fen; `None` when population is 0.
@@ -109,6 +122,14 @@ pub struct SettlementInputs<'a> {
     pub transfers: &'a BTreeMap<(String, i32), i64>,
     /// 市对县补助 per (county, year), fen, as the table gives them.
     pub subsidies: &'a AmountTable,
+    /// 专项转移支付 per (region, year) (held flat into projected years like transfers).
+    pub special_transfers: &'a AmountTable,
+    /// 专项上解 per (region, year) (held flat into projected years).
+    pub remits: &'a AmountTable,
+    /// 结算补助/结算上解 per (region, year) (0 where the table has no row).
+    pub adjustments: &'a AmountTable,
+    /// 已预拨 per (region, year) (0 where the table has no row).
+    pub advances: &'a AmountTable,
     /// Years to settle.
     pub years: &'a [i32],
 }
@@ -231,6 +252,10 @@ pub fn settle(inp: &SettlementInputs) -> (Vec<SettlementRow>, Vec<ProvinceRow>) 
                 }
             };
             let available = flows.available();
+            let transfers_special = input_amount(inp.special_transfers, &key, is_projected);
+            let special_remit = input_amount(inp.remits, &key, is_projected);
+            let adjustment = input_amount(inp.adjustments, &key, false);
+            let advances = input_amount(inp.advances, &key, false);
             year_rows.push(SettlementRow {
                 year,
                 region: region.code.clone(),
@@ -246,6 +271,12 @@ pub fn settle(inp: &SettlementInputs) -> (Vec<SettlementRow>, Vec<ProvinceRow>) 
                 subsidy_paid: flows.subsidy_paid,
                 subsidy_received: flows.subsidy_received,
                 available,
+                transfers_special,
+                special_remit,
+                adjustment,
+                disposable: flows.disposable(transfers_special),
+                advances,
+                balance_due: balance_due(flows.statement_net(special_remit, adjustment), advances),
                 population: region.population,
                 available_per_capita: (region.population > 0)
                     .then(|| round_div(available as i128, region.population as i128) as i64),

@@ -144,6 +144,10 @@ impl<'a> Evaluator<'a> {
             rebates: &self.tables.rebates,
             transfers: &self.tables.transfers,
             subsidies: &self.tables.subsidies,
+            special_transfers: &self.tables.special_transfers,
+            remits: &self.tables.remits,
+            adjustments: &self.tables.adjustments,
+            advances: &self.tables.advances,
             years: &sc.years,
         });
         if let Some(failed) = verify_statements(&settlement, &province)
