@@ -419,17 +419,34 @@ fn the_statement_lines_and_balance_due_by_hand() {
     );
     // the same totals by kind: every figure of the plain run stays
     for (a, b) in plain.settlement.iter().zip(&lines.settlement) {
-        assert_eq!((a.available, a.rebates, a.transfers), (b.available, b.rebates, b.transfers));
+        assert_eq!(
+            (a.available, a.rebates, a.transfers),
+            (b.available, b.rebates, b.transfers)
+        );
         // without the new tables: no 专项, nothing remitted, adjusted or advanced
         assert_eq!(a.disposable, a.available);
-        assert_eq!((a.transfers_special, a.special_remit, a.adjustment, a.advances), (0, 0, 0, 0));
+        assert_eq!(
+            (
+                a.transfers_special,
+                a.special_remit,
+                a.adjustment,
+                a.advances
+            ),
+            (0, 0, 0, 0)
+        );
     }
     // 甲一县 2022: available 5070.00 (see above); 专项 transfers 300.00 → disposable 4770.00;
     // the statement: rebates 50 + transfers 1000 − base paid 780 − 专项上解 40 + 结算上解 −15
     // = 215.00, less 600.00 paid out during the year: 应补(扣) −385.00 (the province deducts)
     let s = settled(&lines, "990121", 2022);
     assert_eq!(
-        (s.available, s.transfers_special, s.disposable, s.special_remit, s.adjustment),
+        (
+            s.available,
+            s.transfers_special,
+            s.disposable,
+            s.special_remit,
+            s.adjustment
+        ),
         (507_000, 30_000, 477_000, 4_000, -1_500)
     );
     assert_eq!((s.advances, s.balance_due), (60_000, -38_500));
@@ -444,7 +461,11 @@ fn the_statement_lines_and_balance_due_by_hand() {
 fn a_kind_outside_the_list_is_refused_with_its_value() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("rebates.csv");
-    std::fs::write(&bad, "region_code,fiscal_year,amount,kind\n990121,2022,1.00,增值税返还\n").unwrap();
+    std::fs::write(
+        &bad,
+        "region_code,fiscal_year,amount,kind\n990121,2022,1.00,增值税返还\n",
+    )
+    .unwrap();
     let sc = dir.path().join("s.toml");
     std::fs::write(
         &sc,
@@ -458,7 +479,12 @@ fn a_kind_outside_the_list_is_refused_with_its_value() {
     let sc = Scenario::load(&sc).unwrap();
     let regions = sc.regions().unwrap();
     let err = sc.tables(&regions).unwrap_err().to_string();
-    for words in ["rebates.csv", "row 1", "kind `增值税返还`", "所得税基数返还"] {
+    for words in [
+        "rebates.csv",
+        "row 1",
+        "kind `增值税返还`",
+        "所得税基数返还",
+    ] {
         assert!(err.contains(words), "`{words}` not in {err}");
     }
 }

@@ -177,14 +177,28 @@ fn check_statement_sheet(
         if l.name == "全省合计" {
             assert!(bold, "{sheet}: province total bold");
             assert_eq!(l.code, r.regions.province().code);
+            // Σ counties + Σ prefectures, the flows between them netted (as 全市合计)
+            let netted = |mut m: [i64; MONEY_COLUMNS]| {
+                assert_eq!(m[3], m[5], "{sheet}: 上划市级 = 市级收入 province-wide");
+                m[4] += m[3];
+                for col in [3, 5, 6, 7, 8, 9] {
+                    m[col] = 0;
+                }
+                m
+            };
             assert_eq!(
-                l.money, all_regions,
-                "{sheet}: 全省合计 = Σ counties + Σ prefectures"
+                l.money,
+                netted(all_regions),
+                "{sheet}: 全省合计 = Σ counties + Σ prefectures, netted"
             );
             let pref_rows = rows.iter().filter(|s| s.kind == RegionKind::Prefecture);
             let mut expected = subtotals;
             pref_rows.for_each(|p| add(&mut expected, &money_of(p)));
-            assert_eq!(l.money, expected, "{sheet}: 全省合计 = Σ 小计 + Σ 市本级");
+            assert_eq!(
+                l.money,
+                netted(expected),
+                "{sheet}: 全省合计 = Σ 小计 + Σ 市本级, netted"
+            );
             let p = r.province.iter().find(|p| p.year == year).unwrap();
             assert_eq!(
                 (l.money[0], l.money[1], l.money[2]),
@@ -479,7 +493,10 @@ fn henan_reform_and_counterfactual_reports() {
     let at = html.find("<p class=\"banner\">").expect("a banner");
     assert!(at < html.find("<h2").unwrap());
     // (escaped as HTML text: compare up to the first character that HTML escapes)
-    let plain: String = banner.chars().take_while(|c| !"&<>\"'".contains(*c)).collect();
+    let plain: String = banner
+        .chars()
+        .take_while(|c| !"&<>\"'".contains(*c))
+        .collect();
     assert!(plain.len() > 40 && html.contains(&plain), "{plain}");
     // the base chart's gap is told by cohort: the 2014 pilots apart from the 2022 switch
     for words in ["改直管年份 cohort", "of which subsidies netted in the base"] {

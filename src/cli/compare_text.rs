@@ -55,6 +55,35 @@ pub fn print_analysis(a: &Analysis, reference: &ScenarioResult, top: usize) {
         yi_grouped(by(|r| r.delta_prefectures)),
         yi_grouped(by(|r| r.delta_province))
     );
+    // the same change split into actual and projected years, and each actual year in which
+    // the scenarios differ: a sum over projected years rests on assumed growth
+    let part = |projected: bool| -> (i64, Vec<i32>) {
+        let rows = a.summary.iter().filter(|r| r.projected == projected);
+        (
+            rows.clone().map(|r| r.delta_counties).sum(),
+            rows.map(|r| r.year).collect(),
+        )
+    };
+    for (projected, label) in [(false, "actual"), (true, "projected")] {
+        let (sum, ys) = part(projected);
+        if let (Some(a0), Some(a1)) = (ys.first(), ys.last()) {
+            println!(
+                "  of which counties, {label} {a0}–{a1}: {}",
+                yi_grouped(sum)
+            );
+        }
+    }
+    for r in a.summary.iter().filter(|r| !r.projected) {
+        if r.winners + r.losers > 0 {
+            println!(
+                "  {} alone: {} counties gain, {} lose ({})",
+                r.year,
+                r.winners,
+                r.losers,
+                yi_grouped(r.delta_counties)
+            );
+        }
+    }
 
     // prefectures: proper + counties = total, summed over the years; per head over residents
     let mut pref: BTreeMap<&str, (i64, i64, i64, u64)> = BTreeMap::new();

@@ -156,6 +156,9 @@ fn print_warnings(r: &ScenarioResult) {
             w.year, w.region, w.region_name, w.rule, w.detail
         );
     }
+    if ws.len() > 5 {
+        println!("  … {} more in warnings.csv", ws.len() - 5);
+    }
 }
 
 /// The `--json` summary: per scenario the province by year, checks and warnings.

@@ -92,6 +92,18 @@ pub fn comparison(rows: &[ComparisonRow], regions: &RegionTable) -> Table {
             Float(rows.iter().map(|x| x.retention).collect()),
         )
         .col(
+            "retention_with_subsidy_reference",
+            Float(
+                rows.iter()
+                    .map(|x| x.retention_with_subsidy_reference)
+                    .collect(),
+            ),
+        )
+        .col(
+            "retention_with_subsidy",
+            Float(rows.iter().map(|x| x.retention_with_subsidy).collect()),
+        )
+        .col(
             "projected",
             Bool(rows.iter().map(|x| x.projected).collect()),
         )

@@ -181,9 +181,9 @@ impl Scenario {
                 &self.adjustments,
                 &self.advances,
             ]
-                .into_iter()
-                .flatten()
-                .cloned(),
+            .into_iter()
+            .flatten()
+            .cloned(),
         );
         files
     }

@@ -63,6 +63,27 @@ fn comparison_gains_per_capita_and_retention_by_hand() {
         0.48,
         epsilon = 1e-12
     );
+    // with the subsidy counted: 甲一县 (4800 − 780) / 6100 and (3360 + 300) / 6100 = 0.6;
+    // 乙一县 (6400 + 900 + 2500) / 10000 = 0.98 and (4800 + 5000) / 10000 = 0.98: the
+    // switch in July left it keeping exactly as much in 2022
+    let r = row("990121", 2022);
+    assert_relative_eq!(
+        r.retention_with_subsidy.unwrap(),
+        4020.0 / 6100.0,
+        epsilon = 1e-12
+    );
+    assert_relative_eq!(
+        r.retention_with_subsidy_reference.unwrap(),
+        0.6,
+        epsilon = 1e-12
+    );
+    let r = row("990221", 2022);
+    assert_relative_eq!(r.retention_with_subsidy.unwrap(), 0.98, epsilon = 1e-12);
+    assert_relative_eq!(
+        r.retention_with_subsidy_reference.unwrap(),
+        0.98,
+        epsilon = 1e-12
+    );
     // no local revenue (the pilot, 丙市 in 2022) or a prefecture: empty
     assert_eq!(row("990122", 2022).retention, None);
     assert_eq!(row("990301", 2022).retention_reference, None);

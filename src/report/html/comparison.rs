@@ -37,7 +37,7 @@ pub fn winners_losers(id: &str, res: &ScenarioResult, c: &Comparison) -> String 
     );
     let scenario = super::compared_scenario(c).unwrap_or("");
     let title = format!(
-        "县级赢家与输家 {} 单年 one year：{scenario} 相对 {reference} counties' change in available resources ({})",
+        "县级赢家与输家 {} 单年 one year (bars), every year (table)：{scenario} 相对 {reference} counties' change in available resources ({})",
         year_label((year, projected)),
         unit.label
     );
@@ -84,11 +84,16 @@ pub fn winners_losers(id: &str, res: &ScenarioResult, c: &Comparison) -> String 
         &dv,
         "Gini 参照 → 情景",
     ];
+    let caption = note(&format!(
+        "The bars: the {} year alone. The table: every compared year, each on its own (not \
+         summed); 预测 marks a projected year, which rests on the scenario's assumed growth.",
+        year_label((year, projected))
+    ));
     section(
         &format!("{id}-winners"),
         &title,
         chart,
-        &table(&headers, &srows, 1),
+        &(caption + &table(&headers, &srows, 1)),
     )
 }
 
@@ -109,7 +114,9 @@ pub fn lorenz(id: &str, res: &ScenarioResult, c: Option<&Comparison>) -> String 
         reference, rows, ..
     }) = c
     {
+        // the same counties as `county_per_capita`: under a prefecture, with residents
         let population: BTreeMap<&str, u64> = rows_of(res, year, RegionKind::County)
+            .filter(|r| !r.prefecture_code.is_empty())
             .map(|r| (r.region.as_str(), r.population))
             .collect();
         let theirs: Vec<f64> = rows
@@ -152,6 +159,6 @@ pub fn lorenz(id: &str, res: &ScenarioResult, c: Option<&Comparison>) -> String 
             .collect(),
     };
     let chart = charts::lorenz(&format!("{id}-lorenz"), &title, &curves, &notes);
-    let after = note("Counties with residents, ranked by per-capita available resources (人均可用财力); the further below the diagonal, the larger the gaps between counties.");
+    let after = note("Counties under a prefecture with residents (济源, fiscally a 省辖市, is left out, as in comparison_summary), ranked by per-capita available resources (人均可用财力); the further below the diagonal, the larger the gaps between counties.");
     section(&format!("{id}-lorenz"), &title, chart, &after)
 }

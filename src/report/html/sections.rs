@@ -245,7 +245,7 @@ pub fn prefectures(id: &str, res: &ScenarioResult) -> String {
         "市 prefecture",
         "县(市)数",
         &format!("全市收入合计 ({})", unit.label),
-        "市级分享收入 from_counties",
+        "自所属县上划收入 from_counties",
         "体制补助净额 base net",
         "市本级可用财力",
         "所属县可用财力",

@@ -38,7 +38,8 @@ pub enum LineKind {
     /// netted ([`net_city`]): a county's 上划市级 stays in the city's 本级收入, and the
     /// bases and subsidies between the prefecture and its own counties cancel.
     City,
-    /// 全省合计: every county and prefecture of the province.
+    /// 全省合计: every county and prefecture of the province, the flows between prefectures
+    /// and counties netted like a 全市合计 (they never leave the province).
     Province,
 }
 
@@ -133,7 +134,7 @@ fn total_line(kind: LineKind, code: &str, name: String, rows: &[&SettlementRow])
     }
 }
 
-/// Nets a 全市合计 (a prefecture proper plus its counties): what its counties pass up to it
+/// Nets a 全市合计 (a prefecture proper plus its counties; likewise 全省合计): what counties pass up
 /// (上划市级 = its 市级分享收入) is revenue the city keeps, and every base and subsidy of
 /// the city flows between the prefecture and its own counties, so they cancel. Available
 /// resources are unchanged: only internal flows move.
@@ -198,11 +199,11 @@ pub fn statement_lines(res: &ScenarioResult, year: i32) -> Vec<StatementLine> {
         ));
     }
     let province = res.regions.province().code.as_str();
-    lines.push(total_line(
+    lines.push(net_city(total_line(
         LineKind::Province,
         province,
         "全省合计".to_string(),
         &rows,
-    ));
+    )));
     lines
 }

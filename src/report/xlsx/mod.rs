@@ -32,7 +32,7 @@ pub const STATEMENT_HEADERS: [(&str, &str); 18] = [
     ("上划省级", "to_province"),
     ("上划市级", "to_prefecture"),
     ("本级收入", "retained"),
-    ("市级分享收入", "from_counties"),
+    ("自所属县上划收入", "from_counties"),
     ("体制上解", "base_paid"),
     ("体制补助", "base_received"),
     ("市对县补助支出", "subsidy_paid"),
@@ -316,7 +316,7 @@ fn note(res: &ScenarioResult, year: i32, projected: bool) -> String {
     format!(
         "情景 {}{description}；{year} 年：{kind}；小计 = 所属县合计，全市合计 = 小计 + 市本级\
          （市县之间的上划、基数与补助相抵 flows between the prefecture and its counties netted），\
-         全省合计 = 各县 + 各市本级；granularity: {}",
+         全省合计 = 各县 + 各市本级（同样相抵 netted likewise）；granularity: {}",
         sc.name,
         format!("{:?}", res.granularity).to_lowercase()
     )

@@ -54,10 +54,15 @@ pub(super) fn write_sheet(
     warnings: &[Vec<Warning>],
     f: &Formats,
 ) -> Result<(), XlsxError> {
+    let mut banners: Vec<String> = results.iter().map(|r| r.scenario.data_banner()).collect();
+    banners.dedup();
     ws.write_string_with_format(
         TITLE_ROW,
         0,
-        "预警 warnings (踩刹车): region-years to look at; no warning changes a figure",
+        format!(
+            "预警 warnings (踩刹车): region-years to look at; no warning changes a figure — {}",
+            banners.join(" / ")
+        ),
         &f.title,
     )?;
     let total: usize = warnings.iter().map(Vec::len).sum();

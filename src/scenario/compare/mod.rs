@@ -57,8 +57,26 @@ pub struct ComparisonRow {
     pub retention_reference: Option<f64>,
     /// The same under the scenario.
     pub retention: Option<f64>,
+    /// [`retention_with_subsidy`] under the reference.
+    pub retention_with_subsidy_reference: Option<f64>,
+    /// The same under the scenario.
+    pub retention_with_subsidy: Option<f64>,
     /// The year is projected.
     pub projected: bool,
+}
+
+/// [`retention`] with the prefecture's subsidy (市对县补助) counted as the county keeps it:
+/// `(retained − base_paid + base_received + subsidy_received − subsidy_paid) /
+/// (collected − to_central)`. Since spec 2 nets the subsidy into the base, this is the
+/// share to compare across regimes: without it a county whose base is negative because of
+/// its subsidy shows a retention above 1 after the switch while it keeps no more.
+pub fn retention_with_subsidy(row: &SettlementRow) -> Option<f64> {
+    let local = row.parts.local();
+    (row.kind == RegionKind::County && local > 0).then(|| {
+        (row.parts.retained - row.base_paid + row.base_received + row.subsidy_received
+            - row.subsidy_paid) as f64
+            / local as f64
+    })
 }
 
 /// 留成率: the share of a county's local revenue (`collected − to_central`) that stays with
@@ -126,6 +144,8 @@ fn comparison_row(name: &str, r: &SettlementRow, base: &SettlementRow) -> Compar
             .then(|| round_div(delta as i128, r.population as i128) as i64),
         retention_reference: retention(base),
         retention: retention(r),
+        retention_with_subsidy_reference: retention_with_subsidy(base),
+        retention_with_subsidy: retention_with_subsidy(r),
         projected: r.projected,
     }
 }
