@@ -6,6 +6,7 @@ pub mod comparison;
 pub mod html;
 pub mod manifest;
 pub mod output;
+pub mod statements;
 pub mod table;
 pub mod tables;
 pub mod xlsx;
@@ -47,7 +48,8 @@ pub fn run_tables(results: &[ScenarioResult]) -> Vec<Table> {
 }
 
 /// Writes the documents of a run beside its tables: `settlement.xlsx` (the bureau's
-/// workbook), `report.html` (charts) and `carry_forward/` (next year's bases).
+/// workbook), `report.html` (charts), `statements.xlsx` (a 结算单 per region) and
+/// `carry_forward/` (next year's bases).
 pub fn write_documents(
     dir: &Path,
     results: &[ScenarioResult],
@@ -56,6 +58,10 @@ pub fn write_documents(
 ) -> Result<()> {
     xlsx::write_workbook_with(&dir.join("settlement.xlsx"), results, workbook)?;
     html::write_html(&dir.join("report.html"), results, comparisons)?;
+    for r in results {
+        let name = statements::file_name(r, results.len() > 1);
+        statements::write_statements(&dir.join(name), r)?;
+    }
     carry_forward::write(dir, results)
 }
 
