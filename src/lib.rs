@@ -27,6 +27,7 @@ pub mod explain;
 pub mod ledger;
 pub mod money;
 pub mod period;
+pub mod reconcile;
 pub mod regions;
 pub mod report;
 pub mod rules;

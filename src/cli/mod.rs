@@ -4,6 +4,7 @@ mod compare;
 mod compare_text;
 mod explain;
 mod output;
+mod reconcile;
 mod run;
 mod summary;
 mod sweep;
@@ -37,6 +38,9 @@ enum Command {
     Validate(validate::ValidateArgs),
     /// Generate the synthetic Henan ledger (seeded, reproducible).
     Synth(synth::SynthArgs),
+    /// Compare the settlement with a bureau's own figures (CSV or xlsx); exit 0 only when
+    /// nothing differs.
+    Reconcile(reconcile::ReconcileArgs),
 }
 
 /// Runs the chosen command.
@@ -48,5 +52,6 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Command::Explain(a) => explain::explain(a),
         Command::Validate(a) => validate::validate(a),
         Command::Synth(a) => synth::synth(a),
+        Command::Reconcile(a) => reconcile::reconcile_cmd(a),
     }
 }
