@@ -149,9 +149,8 @@ pub fn read_expected(path: &Path, year: Option<i32>, province: &str) -> Result<V
         .iter()
         .take(10)
         .position(|r| {
-            r.iter().any(|c| {
-                canonical(&cell_text(c).trim_start_matches('\u{feff}').to_string()) == "region_code"
-            })
+            r.iter()
+                .any(|c| canonical(cell_text(c).trim_start_matches('\u{feff}')) == "region_code")
         })
         .ok_or_else(|| {
             Error::file(
