@@ -488,3 +488,61 @@ fn a_kind_outside_the_list_is_refused_with_its_value() {
         assert!(err.contains(words), "`{words}` not in {err}");
     }
 }
+
+#[test]
+fn the_base_items_add_up_to_each_base() {
+    use fencheng::report::base_items::base_items;
+    let r = run("fixed.toml", Granularity::Receipt);
+    let items = base_items(&r);
+    let got: Vec<(&str, i32, &str, &str, i64)> = items
+        .iter()
+        .map(|b| {
+            (
+                b.county.as_str(),
+                b.base_year,
+                b.line,
+                b.item.as_str(),
+                b.amount,
+            )
+        })
+        .collect();
+    // 甲一县: 2021 VAT's old-rule part 1080.00, subsidy 300.00, to 甲市; the pilot's given
+    // base; 乙一县: 3200.00 and 5000.00
+    assert_eq!(
+        got,
+        vec![
+            ("990121", 2021, "item", "10101", 108_000),
+            ("990121", 2021, "subsidy", "", 30_000),
+            ("990122", 2014, "bases.csv", "", 100_000),
+            ("990221", 2021, "item", "10101", 320_000),
+            ("990221", 2021, "subsidy", "", 500_000),
+        ]
+    );
+    assert!(items.iter().all(|b| b.prefecture
+        == if b.county.starts_with("9901") {
+            "990100"
+        } else {
+            "990200"
+        }));
+    // and on every base of the three-year-average scenario of Henan's shape: Σ items / n
+    // and Σ subsidies / n, rounded, are the base's parts
+    let r = run("rate.toml", Granularity::Monthly);
+    for b in r.baselines.iter().filter(|b| b.source == "ledger") {
+        let of = |line: &str| -> i128 {
+            base_items(&r)
+                .iter()
+                .filter(|i| i.county == b.county && i.line == line)
+                .map(|i| i.amount as i128)
+                .sum()
+        };
+        let n = b.base_years.len() as i128;
+        assert_eq!(
+            fencheng::money::round_div(of("item"), n) as i64,
+            b.shared_base
+        );
+        assert_eq!(
+            fencheng::money::round_div(of("subsidy"), n) as i64,
+            b.subsidy_base
+        );
+    }
+}

@@ -292,6 +292,7 @@ fn mini_workbook_totals_add_up_to_the_fen_and_equal_the_settlement() {
             "mini-projected 2023",
             "mini-projected 2024 预测",
             BASELINES_SHEET,
+            "base_items",
             WARNINGS_SHEET
         ]
     );
@@ -443,7 +444,11 @@ fn henan_reform_and_counterfactual_reports() {
     let expected: Vec<String> = ["reform-2022", "no-reform"]
         .iter()
         .flat_map(|s| (2022..=2024).map(move |y| format!("{s} {y}")))
-        .chain([BASELINES_SHEET.to_string(), WARNINGS_SHEET.to_string()])
+        .chain([
+            BASELINES_SHEET.to_string(),
+            "base_items".to_string(),
+            WARNINGS_SHEET.to_string(),
+        ])
         .collect();
     assert_eq!(names, expected);
     for (r, scenario) in results.iter().zip(["reform-2022", "no-reform"]) {

@@ -1,6 +1,7 @@
 //! Report stage: the output folder — every table as Parquet and CSV, and `manifest.json` —
 //! written whole or not at all.
 
+pub mod base_items;
 pub mod carry_forward;
 pub mod comparison;
 pub mod html;
@@ -25,12 +26,14 @@ pub struct WriteOptions {
     pub csv_bom: bool,
 }
 
-/// The tables of every run — `item_shares`, `baselines`, `settlement`, `province` and
-/// `warnings` (踩刹车 supervision) — all scenarios appended in order.
+/// The tables of every run — `item_shares`, `baselines`, `base_items` (核定表),
+/// `settlement`, `province` and `warnings` (踩刹车 supervision) — all scenarios appended in
+/// order.
 pub fn run_tables(results: &[ScenarioResult]) -> Vec<Table> {
-    let builders: [fn(&ScenarioResult) -> Table; 5] = [
+    let builders: [fn(&ScenarioResult) -> Table; 6] = [
         tables::item_shares,
         tables::baselines,
+        base_items::base_items_table,
         tables::settlement,
         tables::province,
         |r| crate::supervision::warnings_table(&crate::supervision::warnings(r)),

@@ -349,7 +349,11 @@ pub fn write_workbook_with(
         rust_xlsxwriter::ExcelDateTime::from_ymd(u16::try_from(last).unwrap_or(2000), 12, 31)
             .map_err(fail)?;
     wb.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&stamp));
-    let mut taken = vec![BASELINES_SHEET.to_string(), WARNINGS_SHEET.to_string()];
+    let mut taken = vec![
+        BASELINES_SHEET.to_string(),
+        WARNINGS_SHEET.to_string(),
+        super::base_items::BASE_ITEMS_SHEET.to_string(),
+    ];
     let all_warnings: Vec<_> = results.iter().map(crate::supervision::warnings).collect();
     for (res, ws_of) in results.iter().zip(&all_warnings) {
         let mut years = res.scenario.years.clone();
@@ -376,6 +380,11 @@ pub fn write_workbook_with(
     }
     let ws = wb.add_worksheet().set_name(BASELINES_SHEET).map_err(fail)?;
     write_baselines_sheet(ws, results, &f).map_err(fail)?;
+    let ws = wb
+        .add_worksheet()
+        .set_name(super::base_items::BASE_ITEMS_SHEET)
+        .map_err(fail)?;
+    super::base_items::write_sheet(ws, results).map_err(fail)?;
     let ws = wb.add_worksheet().set_name(WARNINGS_SHEET).map_err(fail)?;
     warnings::write_sheet(ws, results, &all_warnings, &f).map_err(fail)?;
     wb.save(path).map_err(fail)
