@@ -657,7 +657,7 @@ fn col_widths(xml: &str) -> Vec<(u32, u32, f64)> {
 }
 
 #[test]
-fn the_workbook_prints_a4_landscape_one_page_wide_without_hashes() {
+fn the_workbook_prints_a3_landscape_one_page_wide_without_hashes() {
     use fencheng::report::xlsx::{write_workbook_with, DisplayUnit, WorkbookOptions};
     let tmp = tempfile::tempdir().unwrap();
     let r = run(&manifest_path("scenarios/reform-2022.toml"));
@@ -670,15 +670,17 @@ fn the_workbook_prints_a4_landscape_one_page_wide_without_hashes() {
     let xml = xlsx_part(&path, "xl/worksheets/sheet1.xml");
     for words in [
         "orientation=\"landscape\"",
-        "paperSize=\"9\"",
+        "paperSize=\"8\"",
         "fitToHeight=\"0\"",
         "<pageSetUpPr fitToPage=\"1\"/>",
         "<oddFooter>&amp;L情景 reform-2022 · 2022年度&amp;R第 &amp;P 页",
     ] {
         assert!(xml.contains(words), "sheet1 lacks `{words}`");
     }
-    // the two header rows repeat on every page (rows 3–4 in Excel's numbering)
+    // printed: the statement's columns only (not the notes overflowing to the right), the
+    // two header rows repeated on every page (rows 3–4 in Excel's numbering)
     let wb = xlsx_part(&path, "xl/workbook.xml");
+    assert!(wb.contains("_xlnm.Print_Area\" localSheetId=\"0\">'reform-2022 2022'!$A$1:$R$"));
     assert!(
         wb.contains("_xlnm.Print_Titles\" localSheetId=\"0\">'reform-2022 2022'!$3:$4"),
         "{wb}"

@@ -248,7 +248,9 @@ fn write_statement_sheet(
     }
     ws.set_freeze_panes(FIRST_DATA_ROW, 2)?;
     page::set_widths(ws, &widths)?;
-    page::print_setup(ws, HEADER_ROW, text.footer)?;
+    // 18 columns of figures: A3 landscape keeps them legible one page wide
+    page::print_setup(ws, page::A3, HEADER_ROW, text.footer)?;
+    ws.set_print_area(0, 0, after + 1, pop_col + 1)?;
     Ok(())
 }
 
@@ -294,7 +296,7 @@ fn write_baselines_sheet(
     {
         ws.set_column_width(c as u16, w)?;
     }
-    page::print_setup(ws, HEADER_ROW, "划转基数 transfer baselines")?;
+    page::print_setup(ws, page::A4, HEADER_ROW, "划转基数 transfer baselines")?;
     Ok(())
 }
 

@@ -76,11 +76,23 @@ pub fn set_widths(ws: &mut Worksheet, widths: &[f64]) -> Result<(), XlsxError> {
     Ok(())
 }
 
-/// A4 landscape, one page wide, the two header rows from `header_row` repeated on every
-/// page, centred, and a footer with `what` (scenario and year) and 第 N 页 / 共 M 页.
-pub fn print_setup(ws: &mut Worksheet, header_row: u32, what: &str) -> Result<(), XlsxError> {
+/// Paper sizes, as Excel numbers them.
+pub const A3: u8 = 8;
+/// A4.
+pub const A4: u8 = 9;
+
+/// Landscape on `paper`, one page wide, the two header rows from `header_row` repeated on
+/// every page, centred, and a footer with `what` (scenario and year) and 第 N 页 / 共 M 页.
+/// The caller sets the print area (long notes overflowing to the right must not widen the
+/// page).
+pub fn print_setup(
+    ws: &mut Worksheet,
+    paper: u8,
+    header_row: u32,
+    what: &str,
+) -> Result<(), XlsxError> {
     ws.set_landscape();
-    ws.set_paper_size(9); // A4
+    ws.set_paper_size(paper);
     ws.set_print_fit_to_pages(1, 0);
     ws.set_print_center_horizontally(true);
     ws.set_repeat_rows(header_row, header_row + 1)?;

@@ -94,6 +94,6 @@ pub(super) fn write_sheet(
         ws.set_column_width(c as u16, w)?;
     }
     ws.set_freeze_panes(FIRST_DATA_ROW, 0)?;
-    super::page::print_setup(ws, super::HEADER_ROW, "预警 warnings")?;
+    super::page::print_setup(ws, super::page::A4, super::HEADER_ROW, "预警 warnings")?;
     Ok(())
 }
