@@ -173,6 +173,29 @@ impl RegionTable {
         self.prefecture_of(county).is_some() && county.direct_since.is_none_or(|d| ym < d)
     }
 
+    /// A region by its code or its name (甲一县, 郑州市): the code first, then an exact
+    /// name; a name two regions share is refused naming both codes.
+    pub fn find(&self, code_or_name: &str) -> Result<&Region, String> {
+        let wanted = code_or_name.trim();
+        if let Some(r) = self.get(wanted) {
+            return Ok(r);
+        }
+        let named: Vec<&Region> = self.regions.iter().filter(|r| r.name == wanted).collect();
+        match named.as_slice() {
+            [one] => Ok(one),
+            [] => Err(format!(
+                "region `{wanted}` is neither a code nor a name of the region table"
+            )),
+            many => Err(format!(
+                "region name `{wanted}` is shared by {}: give the code",
+                many.iter()
+                    .map(|r| r.code.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        }
+    }
+
     /// The months of `year` in which a county is prefecture-managed (0 to 12): what its
     /// prefecture's subsidy (市对县补助) is prorated by.
     pub fn managed_months(&self, county: &Region, year: i32) -> u32 {

@@ -276,7 +276,11 @@ fn bad_tables_name_file_row_and_reason() {
             "malformed_month.toml",
             &["item[1] (10104).rule[0].from", "2019-13"][..],
         ),
-        ("rulebook", "rate_as_float.toml", &["expected a string"][..]),
+        (
+            "rulebook",
+            "rate_as_float.toml",
+            &["line 9", "`0.5` is a TOML number", "\"0.5\""][..],
+        ),
         (
             "rulebook",
             "bad_item_code.toml",

@@ -510,3 +510,35 @@ fn a_base_year_subsidy_above_three_times_the_other_years_is_flagged() {
         &["2021", "300.01", "100.00 in 2019", "100.00 in 2020"],
     );
 }
+
+#[test]
+fn explain_takes_a_region_name_as_well_as_a_code() {
+    let by_name = assert_cmd::Command::cargo_bin("fencheng")
+        .unwrap()
+        .args([
+            "explain",
+            "tests/cases/mini/fixed.toml",
+            "--region",
+            "乙一县",
+            "--year",
+            "2022",
+        ])
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(&by_name.get_output().stdout).to_string();
+    assert!(text.starts_with("乙一县 990221"), "{text}");
+    let unknown = assert_cmd::Command::cargo_bin("fencheng")
+        .unwrap()
+        .args([
+            "explain",
+            "tests/cases/mini/fixed.toml",
+            "--region",
+            "丁县",
+            "--year",
+            "2022",
+        ])
+        .assert()
+        .code(1);
+    let err = String::from_utf8_lossy(&unknown.get_output().stderr).to_string();
+    assert!(err.contains("region `丁县`"), "{err}");
+}

@@ -145,3 +145,39 @@ fn increment_share_spans_reform_and_no_reform() {
         "most county-years grow above the base ({equal}, {below} below)"
     );
 }
+
+#[test]
+fn a_rate_written_as_a_toml_number_says_to_write_a_string() {
+    let dir = tempfile::tempdir().unwrap();
+    let parent = std::fs::canonicalize("tests/cases/mini/fixed.toml").unwrap();
+    for (overlay, key) in [
+        (
+            "[[override]]\nitem = \"10101\"\nfrom = \"2022-01\"\nprovince = 0.10\n",
+            "override.province",
+        ),
+        (
+            "[baseline]\nindexation = { rate = 0.03 }\n",
+            "baseline.indexation.rate",
+        ),
+        (
+            "[projection]\nthrough = 2025\ngrowth = { default = 0.05 }\n",
+            "projection.growth",
+        ),
+    ] {
+        let file = dir.path().join("s.toml");
+        std::fs::write(
+            &file,
+            format!(
+                "[scenario]\nname = \"s\"\nextends = {:?}\n{overlay}",
+                parent.to_str().unwrap()
+            ),
+        )
+        .unwrap();
+        let err = Scenario::load(&file).unwrap_err().to_string();
+        assert!(
+            err.contains("is a TOML number: write it as a string"),
+            "{err}"
+        );
+        assert!(err.contains(key), "`{key}` not in {err}");
+    }
+}

@@ -19,7 +19,7 @@ enum Format {
 pub struct ExplainArgs {
     /// Scenario file.
     scenario: PathBuf,
-    /// Region code (county or prefecture).
+    /// Region code or name (county or prefecture): 410825 or 温县.
     #[arg(long)]
     region: String,
     /// Fiscal year (one of the scenario's years).
@@ -47,7 +47,13 @@ pub fn explain(a: ExplainArgs) -> Result<()> {
             quarantine: false,
         },
     )?;
-    let e = fencheng::explain::explain(&r, &a.region, a.year)?;
+    let code = r
+        .regions
+        .find(&a.region)
+        .map_err(Error::Input)?
+        .code
+        .clone();
+    let e = fencheng::explain::explain(&r, &code, a.year)?;
     match a.format {
         Format::Text => print!("{}", e.render_text()),
         Format::Json => println!(

@@ -45,8 +45,11 @@ pub struct RawRule {
     pub from: String,
     #[serde(default)]
     pub until: Option<String>,
+    #[serde(deserialize_with = "crate::money::decimal_text")]
     pub central: String,
+    #[serde(deserialize_with = "crate::money::decimal_text")]
     pub province: String,
+    #[serde(deserialize_with = "crate::money::decimal_text")]
     pub prefecture: String,
     #[serde(default)]
     pub source: Option<String>,
@@ -63,6 +66,7 @@ pub struct RawPrefectureRule {
     pub from: String,
     #[serde(default)]
     pub until: Option<String>,
+    #[serde(deserialize_with = "crate::money::decimal_text")]
     pub share: String,
     #[serde(default)]
     pub source: Option<String>,

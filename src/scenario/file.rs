@@ -86,11 +86,11 @@ struct RawRegime {
 struct RawOverride {
     item: String,
     from: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::money::opt_decimal_text")]
     central: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::money::opt_decimal_text")]
     province: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::money::opt_decimal_text")]
     prefecture: Option<String>,
 }
 
@@ -108,13 +108,13 @@ struct RawBaseline {
 struct RawIndexation {
     #[serde(default)]
     fixed: Option<bool>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::money::opt_decimal_text")]
     rate: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::money::opt_decimal_text")]
     revenue_coefficient: Option<String>,
     #[serde(default)]
     phase_out_years: Option<u32>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::money::opt_decimal_text")]
     increment_share: Option<String>,
 }
 
@@ -122,7 +122,7 @@ struct RawIndexation {
 #[serde(deny_unknown_fields)]
 struct RawProjection {
     through: i32,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::money::decimal_text_map")]
     growth: BTreeMap<String, String>,
 }
 
