@@ -153,6 +153,53 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
     Decimal::from_str(text.trim()).map_err(|_| format!("`{text}` is not a decimal number"))
 }
 
+/// Deserializes a rate or amount written in TOML as a string (`"0.10"`). A TOML number is
+/// refused with a message saying how to write it: a binary float must never carry a rate.
+pub fn decimal_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    struct V;
+    impl serde::de::Visitor<'_> for V {
+        type Value = String;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a decimal written as a string, such as \"0.10\"")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<String, E> {
+            Err(E::custom(format!(
+                "`{v}` is a TOML number: write it as a string, \"{v}\" (rates are exact \
+                 decimals, never binary floating point)"
+            )))
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<String, E> {
+            Err(E::custom(format!(
+                "`{v}` is a TOML number: write it as a string, \"{v}\""
+            )))
+        }
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<String, E> {
+            self.visit_i64(v as i64)
+        }
+    }
+    d.deserialize_any(V)
+}
+
+/// [`decimal_text`] for an optional key.
+pub fn opt_decimal_text<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<String>, D::Error> {
+    decimal_text(d).map(Some)
+}
+
+/// [`decimal_text`] for every value of a table (`growth = { default = "0.05" }`).
+pub fn decimal_text_map<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<std::collections::BTreeMap<String, String>, D::Error> {
+    #[derive(serde::Deserialize)]
+    struct Text(#[serde(deserialize_with = "decimal_text")] String);
+    let m: std::collections::BTreeMap<String, Text> = serde::Deserialize::deserialize(d)?;
+    Ok(m.into_iter().map(|(k, v)| (k, v.0)).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -231,51 +278,4 @@ mod tests {
         assert_eq!(format_yuan(5), "0.05");
         assert_eq!(format_yuan(-5), "-0.05");
     }
-}
-
-/// Deserializes a rate or amount written in TOML as a string (`"0.10"`). A TOML number is
-/// refused with a message saying how to write it: a binary float must never carry a rate.
-pub fn decimal_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    struct V;
-    impl serde::de::Visitor<'_> for V {
-        type Value = String;
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("a decimal written as a string, such as \"0.10\"")
-        }
-        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<String, E> {
-            Ok(v.to_string())
-        }
-        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<String, E> {
-            Err(E::custom(format!(
-                "`{v}` is a TOML number: write it as a string, \"{v}\" (rates are exact \
-                 decimals, never binary floating point)"
-            )))
-        }
-        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<String, E> {
-            Err(E::custom(format!(
-                "`{v}` is a TOML number: write it as a string, \"{v}\""
-            )))
-        }
-        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<String, E> {
-            self.visit_i64(v as i64)
-        }
-    }
-    d.deserialize_any(V)
-}
-
-/// [`decimal_text`] for an optional key.
-pub fn opt_decimal_text<'de, D: serde::Deserializer<'de>>(
-    d: D,
-) -> Result<Option<String>, D::Error> {
-    decimal_text(d).map(Some)
-}
-
-/// [`decimal_text`] for every value of a table (`growth = { default = "0.05" }`).
-pub fn decimal_text_map<'de, D: serde::Deserializer<'de>>(
-    d: D,
-) -> Result<std::collections::BTreeMap<String, String>, D::Error> {
-    #[derive(serde::Deserialize)]
-    struct Text(#[serde(deserialize_with = "decimal_text")] String);
-    let m: std::collections::BTreeMap<String, Text> = serde::Deserialize::deserialize(d)?;
-    Ok(m.into_iter().map(|(k, v)| (k, v.0)).collect())
 }
