@@ -153,15 +153,18 @@ pub(super) fn totals(id: &str, res: &ScenarioResult, c: &Comparison) -> String {
                 label.to_string(),
                 unit.text(sum),
                 unit.text(pv),
-                never.to_string(),
+                format!("{never} 个未回正 never break even"),
             ],
             false,
         ));
     }
+    // the counties the comparison changes (a county whose change is 0 every year, such as a
+    // pilot both scenarios leave direct, has nothing to show here)
     let mut lowest: Vec<_> = c
         .totals
         .iter()
         .filter(|t| t.kind == RegionKind::County)
+        .filter(|t| c.rows.iter().any(|r| r.region == t.region && r.delta != 0))
         .collect();
     lowest.sort_by(|a, b| {
         a.delta_present_value
@@ -184,9 +187,14 @@ pub(super) fn totals(id: &str, res: &ScenarioResult, c: &Comparison) -> String {
         format!("Δ 合计 summed ({})", unit.label),
         format!("现值 present value at {} ({})", c.discount, unit.label),
     );
-    let headers = ["", &s, &p, "未回正 never even / 回正年 break-even year"];
+    let headers = [
+        "",
+        &s,
+        &p,
+        "回正年 break-even year (totals: how many never)",
+    ];
     let after = note(&format!(
-        "Present values discount each year's change to {} at {} a year. Then the five counties with the lowest present value; the break-even year is the first from which the county's cumulative change stays ≥ 0.",
+        "Present values discount each year's change to {} at {} a year. The first two rows are totals (their last column counts the regions that never break even); then the five counties with the lowest present value among those the comparison changes; a county's break-even year is the first from which its cumulative change stays ≥ 0.",
         c.summary.first().map_or(0, |s| s.year),
         c.discount
     ));
