@@ -37,6 +37,12 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
+    /// A CSV that is not UTF-8 (a GBK export read without `--encoding gbk`?).
+    #[error("{file}: invalid UTF-8 sequence (the file may be GBK-encoded)")]
+    NotUtf8 {
+        /// The file.
+        file: PathBuf,
+    },
     /// A ledger has problems; the message lists them grouped by kind.
     #[error("the ledger has {count} rejected row(s):\n{summary}")]
     Ledger {
@@ -105,7 +111,7 @@ impl Error {
     /// A short suggestion for the user, where one helps.
     pub fn hint(&self) -> Option<&'static str> {
         let text = self.to_string();
-        if text.contains("try --encoding gbk") {
+        if matches!(self, Error::NotUtf8 { .. }) {
             Some("if the file comes from a Chinese finance system, try --encoding gbk")
         } else if text.contains("more than 2 decimals") {
             Some("amounts are yuan with at most 2 decimals (fen); fix the export, do not round")

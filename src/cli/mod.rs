@@ -3,6 +3,7 @@
 mod compare;
 mod explain;
 mod output;
+mod progress;
 mod run;
 mod summary;
 mod sweep;

@@ -10,5 +10,5 @@ mod route;
 pub mod shares;
 
 pub use cascade::{Cascade, Parts};
-pub use route::{route, RouteProblem};
+pub use route::{key_problems, route, RouteProblem};
 pub use shares::{split_monthly, split_receipts, Granularity, ShareRow};

@@ -12,7 +12,7 @@
 //! | `base_above_retained` | a county's base due that year (划转基数, the `baselines` due) is above the revenue it retained (本级收入). |
 //! | `low_per_capita` | a county's available resources per resident (人均可用财力) are below [`Thresholds::low_per_capita`] (half) of the median of the province's counties that year. Counties with no population have no per-capita figure and are left out, also of the median. |
 //! | `missing_months` | an actual (not projected) year in which a county or prefecture has receipts in some months but not in all 12. A region with no receipts at all that year is not flagged here (`revenue_collapse` sees it). |
-//! | `quarantined_rows` | rows were set aside by `--quarantine`: one warning for the run, with region `""`, the first settled year, and the rows' count and amount. |
+//! | `quarantined_rows` | rows were set aside by `--quarantine`: one warning per fiscal year of the rows (the first settled year when a row's year cannot be read), region `""`, with each file's count, readable amount and unreadable amounts. |
 
 mod rules;
 
