@@ -17,6 +17,8 @@ pub mod pass;
 pub mod read;
 pub mod rejects;
 pub mod row;
+#[cfg(test)]
+mod row_tests;
 mod store;
 pub mod totals;
 mod vouchers;
