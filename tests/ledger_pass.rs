@@ -276,3 +276,30 @@ fn blank_lines_are_not_rows_for_the_pass_nor_the_checks() {
     assert_eq!(half.row_problem_count, 1);
     assert_eq!(half.rejects(&BTreeMap::new()).unwrap().count(), 1);
 }
+
+#[test]
+fn a_gbk_ledger_decoded_in_chunks_sums_as_its_utf8_twin() {
+    // more than one 1 MiB chunk, with a two-byte character cut at every chunk's end
+    // somewhere: the decoded text must be the same as the UTF-8 twin's
+    let dir = tempfile::tempdir().unwrap();
+    let mut text =
+        String::from("fiscal_year,month,region_code,item_code,budget_level,amount,备注\n");
+    for i in 0..40_000u32 {
+        let note = "测试收入".repeat(1 + (i % 3) as usize);
+        text.push_str(&format!(
+            "2022,{},410122,10101,shared,{}.{:02},{note}\n",
+            1 + i % 12,
+            i % 1000,
+            i % 100
+        ));
+    }
+    assert!(text.len() > 2 << 20);
+    std::fs::write(dir.path().join("utf8.csv"), &text).unwrap();
+    let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+    std::fs::write(dir.path().join("gbk.csv"), &gbk).unwrap();
+    let utf8 = LedgerScan::open(&[dir.path().join("utf8.csv")], Encoding::Utf8).unwrap();
+    let gbk = LedgerScan::open(&[dir.path().join("gbk.csv")], Encoding::Gbk).unwrap();
+    assert_eq!(gbk.totals, utf8.totals);
+    assert_eq!(gbk.files[0].rows, 40_000);
+    assert_eq!(gbk.totals.len(), 12);
+}

@@ -11,7 +11,8 @@
 //!
 //! Memory is bounded by the keys, the voucher hashes (8 bytes a receipt), the in-memory
 //! part of the receipt store, the rejected rows and one batch per worker; never by the
-//! ledger's text (a GBK file is decoded whole, one file per worker, while it is read).
+//! ledger's text (a GBK file is decoded chunk by chunk into a temporary UTF-8 file, read
+//! as any UTF-8 ledger).
 
 use super::columns::*;
 use super::merge::merge;
@@ -137,7 +138,7 @@ fn run_workers(
                     w.batch(&df)?;
                     Ok(false)
                 });
-                let lf = typed.lf;
+                let (lf, _decoded) = (typed.lf, typed.decoded);
                 lf.sink_batches(sink, false, None)
                     .and_then(|lf| lf.collect_with_engine(Engine::Streaming))
                     .map_err(|e| read_error(path, &e))?;
