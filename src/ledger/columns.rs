@@ -27,5 +27,3 @@ pub const REQUIRED: [&str; 6] = [
 pub const KEYS: [&str; 5] = [FISCAL_YEAR, MONTH, REGION_CODE, ITEM_CODE, BUDGET_LEVEL];
 /// 1-based data row within its file.
 pub const ROW: &str = "row";
-/// Number of receipts in a group.
-pub const RECEIPTS: &str = "receipts";

@@ -169,7 +169,6 @@ pub(crate) fn merge(
         sha256,
         totals,
         rejected,
-        has_vouchers,
         voucher_candidates,
         store: ReceiptStore { parts },
         timings: vec![

@@ -43,7 +43,6 @@ pub(crate) struct PassResult {
     pub totals: Vec<(ShareKey, i64, u64)>,
     /// Rows the judge refused, by file and row.
     pub rejected: Vec<RejectedRow>,
-    pub has_vouchers: bool,
     /// Voucher hashes seen more than once (maybe duplicates; confirmed by a re-check).
     pub voucher_candidates: HashSet<u64>,
     pub store: ReceiptStore,

@@ -8,7 +8,7 @@
 use super::columns::*;
 use super::BudgetLevel;
 use crate::money::{format_yuan, yuan_fen, YuanProblem};
-use crate::period::{YearMonth, FIRST_YEAR, LAST_YEAR};
+use crate::period::{FIRST_YEAR, LAST_YEAR};
 use std::fmt;
 
 /// A field as the file gives it: text (CSV, Parquet strings) or an integer (Parquet).
@@ -397,9 +397,4 @@ pub fn check_row<'a>(row: &RawRow<'a>) -> Verdict<'a> {
         )),
     }
     Verdict::Bad(problems)
-}
-
-/// The month of a key, for key problems judged at it.
-pub fn month_of(year: i32, month: u32) -> String {
-    YearMonth { year, month }.to_string()
 }

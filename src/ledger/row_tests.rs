@@ -155,7 +155,12 @@ fn a_row_gets_every_problem_in_column_order_and_a_blank_line_none() {
 
 #[test]
 fn key_problems_word_their_month_or_region() {
-    let p = RowProblem::new(ProblemKind::NoRuleInForce, ITEM_CODE, "20999").at(month_of(2021, 5));
+    let p = RowProblem::new(ProblemKind::NoRuleInForce, ITEM_CODE, "20999").at(
+        crate::period::YearMonth {
+            year: 2021,
+            month: 5,
+        },
+    );
     assert_eq!(
         p.to_string(),
         "item_code `20999` is shared but its rulebook item has no rule in force at 2021-05"

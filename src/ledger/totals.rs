@@ -76,7 +76,6 @@ pub struct LedgerScan {
     /// Seconds the pass took, by stage.
     pub timings: Vec<(String, f64)>,
     rejected: Vec<RejectedRow>,
-    has_vouchers: bool,
     voucher_candidates: HashSet<u64>,
     store: ReceiptStore,
     paths: Vec<PathBuf>,
@@ -123,7 +122,6 @@ impl LedgerScan {
             row_problem_count: pass.rejected.len() as u64,
             timings: pass.timings,
             rejected: pass.rejected,
-            has_vouchers: pass.has_vouchers,
             voucher_candidates: pass.voucher_candidates,
             store: pass.store,
             paths,
@@ -149,16 +147,6 @@ impl LedgerScan {
         )?);
         rows.sort();
         Ok(Rejects { rows })
-    }
-
-    /// Whether the ledger carries voucher ids.
-    pub fn has_vouchers(&self) -> bool {
-        self.has_vouchers
-    }
-
-    /// Whether a voucher id may repeat within a fiscal year (two hashes met in the pass).
-    pub fn may_repeat_vouchers(&self) -> bool {
-        !self.voucher_candidates.is_empty()
     }
 
     /// The distinct bad keys' rows are excluded from these totals (quarantine).
