@@ -310,7 +310,10 @@ fn bad_tables_name_file_row_and_reason() {
         (
             "bases",
             "bases_three_decimals.csv",
-            &["row 1", "more than 2 decimals"][..],
+            &[
+                "row 1: base `1.005` has more than 2 decimals",
+                "hint: amounts are yuan with at most 2 decimals",
+            ][..],
         ),
         (
             "transfers",
