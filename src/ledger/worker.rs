@@ -205,9 +205,12 @@ impl Worker {
                 Verdict::Good(g) => g,
                 Verdict::Blank => continue,
                 Verdict::Bad(problems) => {
-                    let row = row_number(&row_numbers, i);
-                    self.rejected
-                        .push(rejected(file, row, &raw, problems, None));
+                    // (a listing pass has these rows from the summing pass already)
+                    if self.listing.is_none() {
+                        let row = row_number(&row_numbers, i);
+                        self.rejected
+                            .push(rejected(file, row, &raw, problems, None));
+                    }
                     continue;
                 }
             };
