@@ -3,13 +3,14 @@
 //! and, for the exact split, the good receipts as compact (key, fen) records, plus every
 //! rejected row — all from one streamed pass ([`pass`]).
 //!
-//! Rooms, in the order of the flow: [`read`] (files → batches), [`row`] (the judge),
+//! Rooms, in the order of the flow: [`read`] (files → batches; `gbk` decodes GBK), [`row`] (the judge),
 //! `worker` (a batch through the judge into sums), `intern` (keys without text),
 //! `vouchers` (hashes, repeats), `store` (the receipt spill), [`pass`] (the workers over
 //! the files, the listing pass), `merge` (workers → totals), [`rejects`] (rejected rows,
 //! quarantine), [`totals`] (the scanned ledger for the later stages).
 
 pub mod columns;
+mod gbk;
 mod intern;
 mod level;
 mod merge;
