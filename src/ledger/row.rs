@@ -123,7 +123,15 @@ impl ProblemKind {
             ProblemKind::RegionShape => "region_code not 6 digits".into(),
             ProblemKind::ItemShape => "item_code not 3–9 digits".into(),
             ProblemKind::NotALevel => "budget_level not a budget level".into(),
-            ProblemKind::Amount(p) => format!("amount {}", p.reason()),
+            ProblemKind::Amount(p) => match p {
+                YuanProblem::Empty => "amount missing",
+                YuanProblem::TooManyDecimals => "amount with more than 2 decimals",
+                YuanProblem::ThousandsSeparator => "amount with thousands separators",
+                YuanProblem::ScientificNotation => "amount in scientific notation",
+                YuanProblem::NotYuan => "amount not in yuan",
+                YuanProblem::AboveLimit => "amount above 10^12 yuan",
+            }
+            .into(),
             ProblemKind::UnknownRegion => "region_code not in the region table".into(),
             ProblemKind::ProvinceRegion => "region_code is the province".into(),
             ProblemKind::UnknownItem => "item_code without a rulebook item".into(),
