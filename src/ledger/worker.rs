@@ -172,7 +172,11 @@ impl Worker {
         };
         let row_numbers = df.column(ROW)?.as_materialized_series().clone();
         let year = year.as_ref().map(IntOrText::of).transpose()?;
-        let hive = file.hive_year.as_deref().map_or(Field::Null, Field::Text);
+        // a folder's year, read once for the whole batch
+        let hive = match file.hive_year.as_deref() {
+            Some(y) => y.parse().map_or(Field::Text(y), Field::Int),
+            None => Field::Null,
+        };
         let month = IntOrText::of(&month)?;
         let (region, item, level) = (
             first(region.str()?),
