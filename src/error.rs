@@ -1,6 +1,7 @@
 //! Typed errors of every stage. Each names what the user must look at: the file, the row or
 //! the TOML key, and the reason; the CLI prints the message and a `hint:` line where one helps.
 
+use crate::money::YuanProblem;
 use std::path::{Path, PathBuf};
 
 /// Result of any fencheng operation.
@@ -29,6 +30,20 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
+    /// An amount in yuan of a table row cannot be read.
+    #[error("{file}: row {row}: {column} `{text}` {}", problem.reason())]
+    Amount {
+        /// The input file.
+        file: PathBuf,
+        /// 1-based data row.
+        row: u64,
+        /// The column.
+        column: &'static str,
+        /// The text as read.
+        text: String,
+        /// Why it is not an amount.
+        problem: YuanProblem,
+    },
     /// A whole file is wrong (missing, unreadable, wrong columns, not Parquet…).
     #[error("{file}: {reason}")]
     File {
@@ -36,6 +51,12 @@ pub enum Error {
         file: PathBuf,
         /// What is wrong.
         reason: String,
+    },
+    /// A CSV that is not UTF-8 (a GBK export read without `--encoding gbk`?).
+    #[error("{file}: invalid UTF-8 sequence (the file may be GBK-encoded)")]
+    NotUtf8 {
+        /// The file.
+        file: PathBuf,
     },
     /// A ledger has problems; the message lists them grouped by kind.
     #[error("the ledger has {count} rejected row(s):\n{summary}")]
@@ -104,15 +125,20 @@ impl Error {
 
     /// A short suggestion for the user, where one helps.
     pub fn hint(&self) -> Option<&'static str> {
-        let text = self.to_string();
-        if text.contains("try --encoding gbk") {
-            Some("if the file comes from a Chinese finance system, try --encoding gbk")
-        } else if text.contains("more than 2 decimals") {
-            Some("amounts are yuan with at most 2 decimals (fen); fix the export, do not round")
-        } else if matches!(self, Error::Ledger { .. }) {
-            Some("run `fencheng validate` with --rejects FILE to list every rejected row, or `run --quarantine FILE` to set them aside")
-        } else {
-            None
+        match self {
+            Error::NotUtf8 { .. } => {
+                Some("if the file comes from a Chinese finance system, try --encoding gbk")
+            }
+            Error::Amount {
+                problem: YuanProblem::TooManyDecimals,
+                ..
+            } => Some("amounts are yuan with at most 2 decimals (fen); fix the export, do not round"),
+            Error::Amount {
+                problem: YuanProblem::ScientificNotation,
+                ..
+            } => Some("format the column as a number with 2 decimals before saving the CSV"),
+            Error::Ledger { .. } => Some("run `fencheng validate` with --rejects FILE to list every rejected row, or `run --quarantine FILE` to set them aside"),
+            _ => None,
         }
     }
 }

@@ -104,36 +104,122 @@ pub fn round_decimal_fen(fen: Decimal) -> Result<i64, String> {
     i64::try_from(r).map_err(|_| format!("{fen} fen is out of range"))
 }
 
-/// Parses a yuan amount with at most 2 decimals (`-1234.5`, `12.30`) into fen, exactly.
-/// Refuses 3+ decimals, thousands separators, exponents and amounts above 10^12 yuan.
-pub fn parse_yuan(text: &str) -> Result<i64, String> {
-    let t = text.trim();
-    let body = t.strip_prefix('-').unwrap_or(t);
-    let (int, frac) = match body.split_once('.') {
-        Some((i, f)) => (i, f),
-        None => (body, ""),
+/// Why a text is not an amount in yuan (元): the one classification of every yuan parser
+/// of the engine ([`yuan_fen`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum YuanProblem {
+    /// Nothing written.
+    Empty,
+    /// 3 or more decimals (`12.345`): never rounded, refused.
+    TooManyDecimals,
+    /// Thousands separators (`1,234.00`).
+    ThousandsSeparator,
+    /// Scientific notation (`5.39748E+09`), as Excel displays large numbers: the digits
+    /// beyond the sixth are lost, so the amount cannot be read.
+    ScientificNotation,
+    /// Anything else that is not digits with an optional `-` and 1–2 decimals.
+    NotYuan,
+    /// Above 10^12 yuan in absolute value.
+    AboveLimit,
+}
+
+impl YuanProblem {
+    /// The reason, for a message that quotes the text first (`` `12.345` has … ``).
+    pub fn reason(self) -> &'static str {
+        match self {
+            YuanProblem::Empty => "is empty",
+            YuanProblem::TooManyDecimals => "has more than 2 decimals (fen)",
+            YuanProblem::ThousandsSeparator => "has thousands separators",
+            YuanProblem::ScientificNotation => {
+                "is in scientific notation (as Excel shows large numbers; the digits past \
+                 the sixth are lost): export the column as a number with 2 decimals"
+            }
+            YuanProblem::NotYuan => "is not an amount in yuan (digits, optional `-`, `.`)",
+            YuanProblem::AboveLimit => "is above 10^12 yuan",
+        }
+    }
+}
+
+#[inline]
+fn all_digits(b: &[u8]) -> bool {
+    b.iter().all(u8::is_ascii_digit)
+}
+
+/// The one yuan parser: an amount in yuan with at most 2 decimals (`-1234.5`, `12.30`,
+/// `007.50`, `-0`) → fen, exactly, without allocating. The text is taken as written (no
+/// blanks around it). Refuses 3+ decimals, thousands separators, scientific notation,
+/// anything else and amounts above 10^12 yuan, each with its [`YuanProblem`].
+#[inline]
+pub fn yuan_fen(text: &str) -> Result<i64, YuanProblem> {
+    let b = text.as_bytes();
+    if b.is_empty() {
+        return Err(YuanProblem::Empty);
+    }
+    let (neg, body) = match b.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, b),
     };
-    if int.is_empty() || !int.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!(
-            "`{text}` is not an amount in yuan (digits, optional `-`, `.`)"
-        ));
+    let (int, frac) = match body.iter().position(|&c| c == b'.') {
+        Some(p) => (&body[..p], Some(&body[p + 1..])),
+        None => (body, None),
+    };
+    if int.is_empty() || !all_digits(int) {
+        return Err(unreadable(body));
     }
-    if !frac.bytes().all(|b| b.is_ascii_digit()) || (body.contains('.') && frac.is_empty()) {
-        return Err(format!("`{text}` is not an amount in yuan"));
-    }
-    if frac.len() > 2 {
-        return Err(format!("`{text}` has more than 2 decimals (fen)"));
-    }
+    let cents = match frac {
+        None => 0,
+        Some(f) if (1..=2).contains(&f.len()) && all_digits(f) => {
+            (f[0] - b'0') as i64 * 10 + f.get(1).map_or(0, |d| (d - b'0') as i64)
+        }
+        Some(f) if f.len() > 2 && all_digits(f) => return Err(YuanProblem::TooManyDecimals),
+        Some(_) => return Err(unreadable(body)),
+    };
     if int.len() > 13 {
-        return Err(format!("`{text}` is above 10^12 yuan"));
+        return Err(YuanProblem::AboveLimit);
     }
-    let mut fen: i64 = int.parse::<i64>().map_err(|e| e.to_string())? * 100;
-    let f = format!("{frac:0<2}");
-    fen += f.parse::<i64>().map_err(|e| e.to_string())?;
+    let yuan = int.iter().fold(0i64, |n, d| n * 10 + (d - b'0') as i64);
+    let fen = yuan * 100 + cents;
     if fen > MAX_FEN {
-        return Err(format!("`{text}` is above 10^12 yuan"));
+        return Err(YuanProblem::AboveLimit);
     }
-    Ok(if t.starts_with('-') { -fen } else { fen })
+    Ok(if neg { -fen } else { fen })
+}
+
+/// What an unreadable amount (without its sign) looks like: thousands separators
+/// (`1,234` or `1,234.5`), scientific notation (`5.39748E+09`), or neither.
+#[cold]
+fn unreadable(body: &[u8]) -> YuanProblem {
+    let text = std::str::from_utf8(body).unwrap_or("");
+    let (int, frac) = text.split_once('.').unwrap_or((text, ""));
+    let groups: Vec<&str> = int.split(',').collect();
+    if groups.len() > 1
+        && (1..=3).contains(&groups[0].len())
+        && groups.iter().all(|g| all_digits(g.as_bytes()))
+        && groups[1..].iter().all(|g| g.len() == 3)
+        && all_digits(frac.as_bytes())
+    {
+        return YuanProblem::ThousandsSeparator;
+    }
+    if let Some((mantissa, exp)) = text.split_once(['e', 'E']) {
+        let exp = exp.strip_prefix(['+', '-']).unwrap_or(exp);
+        let (m_int, m_frac) = mantissa.split_once('.').unwrap_or((mantissa, "0"));
+        if !m_int.is_empty()
+            && !m_frac.is_empty()
+            && !exp.is_empty()
+            && all_digits(m_int.as_bytes())
+            && all_digits(m_frac.as_bytes())
+            && all_digits(exp.as_bytes())
+        {
+            return YuanProblem::ScientificNotation;
+        }
+    }
+    YuanProblem::NotYuan
+}
+
+/// Parses a yuan amount of an optional table (subsidies, bases, rebates, transfers) into
+/// fen with [`yuan_fen`], blanks around it allowed; the error quotes the text.
+pub fn parse_yuan(text: &str) -> Result<i64, String> {
+    yuan_fen(text.trim()).map_err(|p| format!("`{text}` {}", p.reason()))
 }
 
 /// Formats fen as plain yuan with 2 decimals: `-1234.56` (the CSV money format).
@@ -270,12 +356,52 @@ mod tests {
             .unwrap_err()
             .contains("more than 2 decimals"));
         assert!(parse_yuan("1,234.00").is_err());
-        assert!(parse_yuan("1e5").is_err());
+        assert!(parse_yuan("1e5")
+            .unwrap_err()
+            .contains("scientific notation"));
         assert!(parse_yuan("").is_err());
         assert!(parse_yuan("12.").is_err());
         assert!(parse_yuan("10000000000000.01").is_err());
         assert_eq!(format_yuan(-123456), "-1234.56");
         assert_eq!(format_yuan(5), "0.05");
         assert_eq!(format_yuan(-5), "-0.05");
+    }
+
+    #[test]
+    fn the_yuan_parser_reads_exactly_what_it_accepts_and_names_what_it_refuses() {
+        assert_eq!(yuan_fen("12.3"), Ok(1230));
+        assert_eq!(yuan_fen("-0.05"), Ok(-5));
+        assert_eq!(yuan_fen("007.50"), Ok(750));
+        assert_eq!(yuan_fen("-0"), Ok(0));
+        assert_eq!(yuan_fen("1000000000000.00"), Ok(MAX_FEN));
+        assert_eq!(yuan_fen("-1000000000000"), Ok(-MAX_FEN));
+        use YuanProblem::*;
+        for (text, problem) in [
+            ("", Empty),
+            ("1000000000000.01", AboveLimit),
+            ("12345678901234", AboveLimit),
+            ("12.345", TooManyDecimals),
+            ("-0.001", TooManyDecimals),
+            ("1,234.00", ThousandsSeparator),
+            ("-12,345,678", ThousandsSeparator),
+            ("5.39748E+09", ScientificNotation),
+            ("-1e5", ScientificNotation),
+            ("1.2e-3", ScientificNotation),
+            ("-", NotYuan),
+            ("12.", NotYuan),
+            (".5", NotYuan),
+            (" 1", NotYuan),
+            ("1 ", NotYuan),
+            ("+1", NotYuan),
+            ("--1", NotYuan),
+            ("1.2.3", NotYuan),
+            ("12,34", NotYuan),
+            ("e5", NotYuan),
+            ("٣", NotYuan),
+        ] {
+            assert_eq!(yuan_fen(text), Err(problem), "{text:?}");
+        }
+        // tables allow blanks around the figure; the ledger takes the text as written
+        assert_eq!(parse_yuan(" 12.30 "), Ok(1230));
     }
 }

@@ -3,7 +3,7 @@
 //! Each is a small CSV; amounts are yuan with at most 2 decimals.
 
 use crate::error::{Error, Result};
-use crate::money::parse_yuan;
+use crate::money::yuan_fen;
 use crate::period::{FIRST_YEAR, LAST_YEAR};
 use crate::regions::csv_reason;
 use crate::regions::{RegionKind, RegionTable};
@@ -114,8 +114,7 @@ pub fn load_subsidies(path: &Path, regions: &RegionTable) -> Result<AmountTable>
                 ),
             ));
         }
-        let fen =
-            parse_yuan(&r.amount).map_err(|e| Error::row(path, row, format!("amount: {e}")))?;
+        let fen = yuan(path, row, "amount", &r.amount)?;
         put(&mut out, path, row, (r.county, r.fiscal_year), fen)?;
     }
     Ok(out)
@@ -134,7 +133,7 @@ pub fn load_bases(path: &Path, regions: &RegionTable) -> Result<BTreeMap<String,
     let mut out = BTreeMap::new();
     for (row, r) in read::<BaseRow>(path)? {
         known(regions, path, row, &r.county, Some(RegionKind::County))?;
-        let base = parse_yuan(&r.base).map_err(|e| Error::row(path, row, format!("base: {e}")))?;
+        let base = yuan(path, row, "base", &r.base)?;
         if !(FIRST_YEAR..=LAST_YEAR).contains(&r.from_year) {
             return Err(Error::row(
                 path,
@@ -202,7 +201,7 @@ fn amount_row(regions: &RegionTable, path: &Path, row: u64, r: &AmountRow) -> Re
             ),
         ));
     }
-    parse_yuan(&r.amount).map_err(|e| Error::row(path, row, format!("amount: {e}")))
+    yuan(path, row, "amount", &r.amount)
 }
 
 /// Reads a region-year table without kinds (`remits.csv`, `adjustments.csv`,
@@ -368,4 +367,16 @@ impl SettlementTables {
                 .unwrap_or_default(),
         })
     }
+}
+
+/// A table's amount in yuan → fen by the one yuan parser (blanks around it allowed); the
+/// error quotes the column and the text.
+fn yuan(path: &Path, row: u64, column: &'static str, text: &str) -> Result<i64> {
+    yuan_fen(text.trim()).map_err(|problem| Error::Amount {
+        file: path.to_path_buf(),
+        row,
+        column,
+        text: text.to_string(),
+        problem,
+    })
 }

@@ -47,9 +47,9 @@ fn bad_ledgers_are_refused_with_file_row_and_reason() {
     ledger_case("misspelt_column.csv", &["budget_levle", "misspelt"]);
     ledger_case(
         "three_decimals.csv",
-        &["row 1", "12.345", "more than 2 decimals"],
+        &["row 1: amount `12.345` has more than 2 decimals"],
     );
-    ledger_case("month_13.csv", &["row 1", "month `13`"]);
+    ledger_case("month_13.csv", &["row 1: month `13` is not a month 1–12"]);
     // a field too many must not shift into an unread column (`note`) and pass
     ledger_case(
         "extra_field_in_row.csv",
@@ -79,43 +79,94 @@ fn bad_ledgers_are_refused_with_file_row_and_reason() {
         ],
     );
     assert_eq!(err.matches("row(s): ").count(), 4, "four kinds: {err}");
-    ledger_case("unknown_region.csv", &["row 1", "unknown region_code"]);
-    ledger_case("unknown_item.csv", &["row 1", "unknown item_code"]);
+    ledger_case(
+        "unknown_region.csv",
+        &["row 1: region_code `123456` is not in the region table"],
+    );
+    ledger_case(
+        "province_region.csv",
+        &["row 1: region_code `990000` is the province"],
+    );
+    ledger_case(
+        "unknown_item.csv",
+        &["row 1: item_code `99999` has no rulebook item"],
+    );
     ledger_case(
         "county_level_in_prefecture.csv",
-        &["row 1", "county in a prefecture proper"],
+        &["row 1: budget_level `county` in region_code `990100`, a prefecture proper"],
     );
     ledger_case(
         "thousands_separator.csv",
-        &["row 1", "thousands separators"],
+        &["row 1: amount `1,234.00` has thousands separators"],
     );
     ledger_case("header_only.csv", &["empty file"]);
     ledger_case("empty.csv", &["empty file"]);
     ledger_case("truncated.parquet", &["not a readable Parquet"]);
-    ledger_case("year_out_of_range.csv", &["row 1", "fiscal_year `1990`"]);
-    ledger_case("item_code_letters.csv", &["row 1", "item_code `1010A`"]);
+    ledger_case(
+        "year_out_of_range.csv",
+        &["row 1: fiscal_year `1990` is not a year in 1994–2100"],
+    );
+    ledger_case("missing_year.csv", &["row 1: missing fiscal_year"]);
+    ledger_case(
+        "item_code_letters.csv",
+        &["row 1: item_code `1010A` is not a 3–9 digit item code"],
+    );
     ledger_case(
         "region_code_5_digits.csv",
-        &["row 1", "region_code `99012`"],
+        &["row 1: region_code `99012` is not a 6-digit region code"],
     );
-    ledger_case("bad_budget_level.csv", &["row 1", "budget_level `local`"]);
-    ledger_case("missing_amount.csv", &["row 1", "missing amount"]);
     ledger_case(
-        "duplicate_vouchers.csv",
-        &["row 1", "row 2", "duplicate voucher_id `V1`"],
+        "bad_budget_level.csv",
+        &["row 1: budget_level `local` is not shared, central"],
     );
+    ledger_case("missing_amount.csv", &["row 1: missing amount"]);
+    // the same voucher in another fiscal year (row 3) is no duplicate
+    let err = ledger_case(
+        "duplicate_vouchers.csv",
+        &[
+            "2 rejected",
+            "row 1: duplicate voucher_id `V1` within the fiscal year 2021",
+            "row 2: duplicate voucher_id `V1`",
+        ],
+    );
+    assert!(!err.contains("row 3"), "{err}");
     ledger_case(
         "prefecture_level_without_prefecture.csv",
-        &["row 1", "no prefecture"],
+        &["row 1: budget_level `prefecture` in region_code `990301`, a county with no prefecture"],
     );
-    ledger_case("no_rule_in_force.csv", &["row 1", "no rule in force"]);
-    ledger_case("exponent_amount.csv", &["row 1", "`1e5` is not an amount"]);
+    ledger_case(
+        "no_rule_in_force.csv",
+        &["row 1: item_code `10101` is shared but its rulebook item has no rule in force at 2018-01"],
+    );
+    ledger_case(
+        "exponent_amount.csv",
+        &["row 1: amount `1e5` is in scientific notation"],
+    );
+    ledger_case(
+        "scientific_amount.csv",
+        &[
+            "row 1: amount `5.39748E+09` is in scientific notation",
+            "Excel",
+        ],
+    );
+    ledger_case(
+        "amount_above_limit.csv",
+        &["row 1: amount `10000000000000.00` is above 10^12 yuan"],
+    );
+    ledger_case(
+        "amount_not_yuan.csv",
+        &["row 1: amount `12 yuan` is not an amount in yuan"],
+    );
     ledger_case("ragged_row.csv", &["ragged_row.csv"]);
     let err = refused(
         &["validate", "tests/bad_inputs/gbk_as_utf8.csv"],
         &["gbk_as_utf8.csv"],
     );
-    assert!(err.contains("--encoding gbk"), "{err}");
+    assert_eq!(
+        err.matches("--encoding gbk").count(),
+        1,
+        "the hint once: {err}"
+    );
 }
 
 #[test]
@@ -259,7 +310,10 @@ fn bad_tables_name_file_row_and_reason() {
         (
             "bases",
             "bases_three_decimals.csv",
-            &["row 1", "more than 2 decimals"][..],
+            &[
+                "row 1: base `1.005` has more than 2 decimals",
+                "hint: amounts are yuan with at most 2 decimals",
+            ][..],
         ),
         (
             "transfers",
@@ -467,7 +521,35 @@ fn crlf_bom_and_gbk_ledgers_are_accepted() {
         .args(["validate", gbk.to_str().unwrap(), "--encoding", "gbk"])
         .assert()
         .success();
-    refused(&["validate", gbk.to_str().unwrap()], &["--encoding gbk"]);
+    let err = refused(&["validate", gbk.to_str().unwrap()], &["--encoding gbk"]);
+    assert_eq!(
+        err.matches("--encoding gbk").count(),
+        1,
+        "the hint once: {err}"
+    );
+    // a GBK file behind a UTF-8 byte-order mark: the hint leads to a file that is read
+    let gbk_bom = dir.path().join("gbk_bom.csv");
+    std::fs::write(&gbk_bom, [&b"\xEF\xBB\xBF"[..], &gbk_bytes].concat()).unwrap();
+    refused(
+        &["validate", gbk_bom.to_str().unwrap()],
+        &["--encoding gbk"],
+    );
+    fencheng()
+        .args(["validate", gbk_bom.to_str().unwrap(), "--encoding", "gbk"])
+        .assert()
+        .success();
+    // and a UTF-8 file read as GBK is told to drop the flag
+    let utf8_notes = dir.path().join("utf8_notes.csv");
+    std::fs::write(&utf8_notes, format!("\u{feff}{with_notes}")).unwrap();
+    refused(
+        &[
+            "validate",
+            utf8_notes.to_str().unwrap(),
+            "--encoding",
+            "gbk",
+        ],
+        &["is UTF-8: read it without --encoding gbk"],
+    );
 }
 
 #[test]

@@ -138,8 +138,9 @@ fn same_inputs_same_bytes_on_any_thread_count() {
     }
     assert_eq!(
         runs[0].len(),
-        12,
-        "five tables as Parquet and CSV, the workbook, the report"
+        16,
+        "six tables as Parquet and CSV, the workbook, the report, a statements workbook per \
+         scenario (carry_forward/ is a folder)"
     );
     assert_eq!(runs[0], runs[1], "second run differs");
     assert_eq!(runs[0], runs[2], "single-threaded run differs");

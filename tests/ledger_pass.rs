@@ -1,7 +1,7 @@
-//! The summing pass over receipt-level ledgers: typed Parquet (Decimal amounts, integer
+//! The streamed pass over receipt-level ledgers: typed Parquet (Decimal amounts, integer
 //! months, hive years) and its CSV twin give the same totals and the same exact split,
-//! which equals a plain per-receipt oracle; row problems in typed columns are counted as
-//! the checks list them; duplicate voucher ids are found exactly.
+//! which equals a plain per-receipt oracle; rows of typed columns are judged by the one
+//! row judge, each rejected row quoting its values; duplicate voucher ids are found exactly.
 
 use fencheng::ledger::{BudgetLevel, Encoding, LedgerScan};
 use fencheng::scenario::run::{run_scenario, RunOptions};
@@ -107,7 +107,7 @@ fn parquet_and_csv_twins_give_the_same_totals_and_the_per_receipt_split() {
 }
 
 #[test]
-fn typed_parquet_problems_are_counted_as_the_checks_list_them_and_duplicates_found() {
+fn typed_parquet_rows_are_rejected_with_their_values_quoted_and_duplicates_found() {
     let dir = tempfile::tempdir().unwrap();
     let year = [
         2022i64,
@@ -180,7 +180,7 @@ fn typed_parquet_problems_are_counted_as_the_checks_list_them_and_duplicates_fou
     let dups: Vec<_> = rejects
         .rows
         .iter()
-        .filter(|r| r.reason.starts_with("duplicate voucher_id `V1`"))
+        .filter(|r| r.reason().starts_with("duplicate voucher_id `V1`"))
         .map(|r| {
             (
                 r.file.file_name().unwrap().to_string_lossy().to_string(),
@@ -196,6 +196,29 @@ fn typed_parquet_problems_are_counted_as_the_checks_list_them_and_duplicates_fou
         rejects.summary(20)
     );
     assert!(scan.totals.is_empty() || scan.totals.iter().all(|t| t.amount == 246));
+    // every rejected row of a.parquet, by row, quoting the values as the file holds them
+    let reasons: Vec<(u64, String)> = rejects
+        .rows
+        .iter()
+        .filter(|r| r.file.ends_with("a.parquet") && r.row > 1)
+        .map(|r| (r.row, r.reason()))
+        .collect();
+    let want = [
+        (2, "fiscal_year `1990` is not a year in 1994–2100"),
+        (3, "month `13` is not a month 1–12"),
+        (4, "month `0` is not a month 1–12"),
+        (5, "region_code `41010` is not a 6-digit region code"),
+        (6, "missing region_code"),
+        (7, "budget_level `local` is not shared"),
+        (8, "amount `100000000000000.01` is above 10^12 yuan"),
+        (9, "fiscal_year `3000000000` is not a year"),
+        (10, "missing amount"),
+    ];
+    assert_eq!(reasons.len(), want.len(), "{reasons:?}");
+    for ((row, reason), (want_row, words)) in reasons.iter().zip(want) {
+        assert_eq!(*row, want_row);
+        assert!(reason.starts_with(words), "row {row}: {reason}");
+    }
 }
 
 #[test]
@@ -252,4 +275,31 @@ fn blank_lines_are_not_rows_for_the_pass_nor_the_checks() {
     let half = open("half.csv");
     assert_eq!(half.row_problem_count, 1);
     assert_eq!(half.rejects(&BTreeMap::new()).unwrap().count(), 1);
+}
+
+#[test]
+fn a_gbk_ledger_decoded_in_chunks_sums_as_its_utf8_twin() {
+    // more than one 1 MiB chunk, with a two-byte character cut at every chunk's end
+    // somewhere: the decoded text must be the same as the UTF-8 twin's
+    let dir = tempfile::tempdir().unwrap();
+    let mut text =
+        String::from("fiscal_year,month,region_code,item_code,budget_level,amount,备注\n");
+    for i in 0..40_000u32 {
+        let note = "测试收入".repeat(1 + (i % 3) as usize);
+        text.push_str(&format!(
+            "2022,{},410122,10101,shared,{}.{:02},{note}\n",
+            1 + i % 12,
+            i % 1000,
+            i % 100
+        ));
+    }
+    assert!(text.len() > 2 << 20);
+    std::fs::write(dir.path().join("utf8.csv"), &text).unwrap();
+    let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+    std::fs::write(dir.path().join("gbk.csv"), &gbk).unwrap();
+    let utf8 = LedgerScan::open(&[dir.path().join("utf8.csv")], Encoding::Utf8).unwrap();
+    let gbk = LedgerScan::open(&[dir.path().join("gbk.csv")], Encoding::Gbk).unwrap();
+    assert_eq!(gbk.totals, utf8.totals);
+    assert_eq!(gbk.files[0].rows, 40_000);
+    assert_eq!(gbk.totals.len(), 12);
 }

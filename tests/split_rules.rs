@@ -7,8 +7,7 @@ use fencheng::money::Rate;
 use fencheng::period::YearMonth;
 use fencheng::regions::RegionTable;
 use fencheng::rules::{RuleChange, RuleSet};
-use fencheng::split::{frame, route, Cascade, Parts, RouteProblem};
-use polars::prelude::*;
+use fencheng::split::{route, Cascade, Parts, RouteProblem};
 use proptest::prelude::*;
 use std::path::Path;
 
@@ -217,9 +216,6 @@ fn rule_change_mid_year_applies_from_its_month() {
     assert_eq!(july.to_province, 5_000);
 }
 
-/// A receipt in fen and its central, provincial and prefecture rates.
-type Row = (i64, Rate, Rate, Rate);
-
 fn rate() -> impl Strategy<Value = Rate> {
     (0u32..=1_000_000).prop_map(|p| Rate::from_ppm(p).unwrap())
 }
@@ -236,29 +232,5 @@ proptest! {
             prop_assert!(x == 0 || (x > 0) == (amount > 0));
             prop_assert!(x.abs() <= amount.abs());
         }
-    }
-
-    #[test]
-    fn polars_cascade_equals_the_rust_cascade(
-        rows in proptest::collection::vec((-fencheng::money::MAX_FEN..=fencheng::money::MAX_FEN, rate(), rate(), rate()), 1..40)
-    ) {
-        let col = |f: &dyn Fn(&Row) -> i64| rows.iter().map(f).collect::<Vec<i64>>();
-        let df = df![
-            frame::col::AMOUNT_FEN => col(&|r| r.0),
-            frame::col::RATE_CENTRAL => col(&|r| r.1.ppm() as i64),
-            frame::col::RATE_PROVINCE => col(&|r| r.2.ppm() as i64),
-            frame::col::RATE_PREFECTURE => col(&|r| r.3.ppm() as i64),
-            frame::col::RATE_PREFECTURE_OLD => col(&|r| r.3.ppm() as i64),
-        ].unwrap();
-        let out = frame::with_split(df.lazy()).with_column(frame::conservation_breach().alias("breach")).collect().unwrap();
-        let get = |n: &str| out.column(n).unwrap().as_materialized_series().i64().unwrap().clone();
-        let (tc, tp, tf, tr) = (get("to_central"), get("to_province"), get("to_prefecture"), get("retained"));
-        for (i, r) in rows.iter().enumerate() {
-            let want = Cascade { central: r.1, province: r.2, prefecture: r.3, prefecture_if_managed: r.3 }.split(r.0);
-            prop_assert_eq!((tc.get(i), tp.get(i), tf.get(i), tr.get(i)),
-                (Some(want.to_central), Some(want.to_province), Some(want.to_prefecture), Some(want.retained)));
-        }
-        let breach = out.column("breach").unwrap().as_materialized_series().cast(&DataType::UInt64).unwrap();
-        prop_assert_eq!(breach.u64().unwrap().sum(), Some(0));
     }
 }

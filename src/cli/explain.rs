@@ -38,7 +38,7 @@ pub struct ExplainArgs {
 
 pub fn explain(a: ExplainArgs) -> Result<()> {
     let sc = Scenario::load(&a.scenario)?;
-    let scan = LedgerScan::open(&sc.ledgers, a.encoding)?;
+    let scan = LedgerScan::open_with_progress(&sc.ledgers, a.encoding, &super::progress::bar())?;
     let r = run_scenario(
         &sc,
         &scan,

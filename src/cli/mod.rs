@@ -4,6 +4,7 @@ mod compare;
 mod compare_text;
 mod explain;
 mod output;
+mod progress;
 mod reconcile;
 mod run;
 mod summary;

@@ -46,7 +46,7 @@ pub fn run_all(
     ledger_sets.dedup();
     let scans = ledger_sets
         .iter()
-        .map(|l| LedgerScan::open(l, encoding))
+        .map(|l| LedgerScan::open_with_progress(l, encoding, &super::progress::bar()))
         .collect::<Result<Vec<_>>>()?;
     let results = scenarios
         .par_iter()
@@ -91,7 +91,7 @@ pub fn run(a: RunArgs) -> Result<()> {
         super::output::refuse_over_inputs("--quarantine", q, &inputs)?;
         // every scenario's rejected rows, once each; written even when there are none, so
         // an earlier run's file never stands for this one
-        let mut all = fencheng::ledger::totals::Rejects::default();
+        let mut all = fencheng::ledger::Rejects::default();
         for r in &results {
             all.rows.extend(r.rejects.rows.iter().cloned());
         }

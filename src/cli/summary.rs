@@ -87,10 +87,9 @@ pub fn print_summary(r: &ScenarioResult) {
     let checks = r.checks.iter().filter(|c| c.passed).count();
     println!("checks passed: {checks}/{}", r.checks.len());
     if let Some(q) = &r.quarantined {
-        println!(
-            "quarantined: {} row(s), {} yuan",
-            q.rows,
-            fencheng::money::format_yuan(q.amount_fen)
-        );
+        println!("quarantined: {}", q.describe());
+        for g in &q.groups {
+            println!("  {}", g.describe());
+        }
     }
 }

@@ -29,14 +29,14 @@ pub struct ValidateArgs {
 }
 
 pub fn validate(a: ValidateArgs) -> Result<()> {
-    let scan = LedgerScan::open(&a.ledgers, a.encoding)?;
+    let scan = LedgerScan::open_with_progress(&a.ledgers, a.encoding, &super::progress::bar())?;
     let bad_keys = match (&a.regions, &a.rulebook) {
         (Some(r), Some(b)) => {
             let (regions, rules) = (RegionTable::load(r)?, RuleSet::load(b)?);
             rules
                 .check_regions(&regions)
                 .map_err(|(k, e)| Error::key(b, k, e))?;
-            scan.key_problems(&regions, &rules)
+            fencheng::split::key_problems(&scan, &regions, &rules)
         }
         (None, None) => BTreeMap::new(),
         _ => {

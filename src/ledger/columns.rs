@@ -25,15 +25,5 @@ pub const REQUIRED: [&str; 6] = [
 ];
 /// The key of monthly totals and of `item_shares`.
 pub const KEYS: [&str; 5] = [FISCAL_YEAR, MONTH, REGION_CODE, ITEM_CODE, BUDGET_LEVEL];
-/// Index of the input file a row came from.
-pub const FILE_ID: &str = "file_id";
 /// 1-based data row within its file.
 pub const ROW: &str = "row";
-/// Row-level problem (null for a good row).
-pub const PROBLEM: &str = "problem";
-/// Added column: `fiscal_year` as read (text), kept for the rejects file.
-pub const RAW_FISCAL_YEAR: &str = "fiscal_year_as_read";
-/// Added column: `month` as read (text), kept for the rejects file.
-pub const RAW_MONTH: &str = "month_as_read";
-/// Number of receipts in a group.
-pub const RECEIPTS: &str = "receipts";

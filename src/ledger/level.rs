@@ -39,8 +39,16 @@ impl BudgetLevel {
     }
 
     /// Parses a ledger's `budget_level` text.
+    #[inline]
     pub fn parse(text: &str) -> Option<BudgetLevel> {
-        BudgetLevel::ALL.into_iter().find(|l| l.as_str() == text)
+        match text {
+            "shared" => Some(BudgetLevel::Shared),
+            "central" => Some(BudgetLevel::Central),
+            "province" => Some(BudgetLevel::Province),
+            "prefecture" => Some(BudgetLevel::Prefecture),
+            "county" => Some(BudgetLevel::County),
+            _ => None,
+        }
     }
 }
 

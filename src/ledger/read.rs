@@ -1,6 +1,7 @@
 //! Ledger reading: a file, a folder (hive partitions `fiscal_year=YYYY/` included) or a glob
-//! of CSV (UTF-8 with or without BOM, or GBK) and Parquet files → one lazy frame of text
-//! columns, each row tagged with its file and 1-based row number for error messages.
+//! of CSV (UTF-8 with or without BOM, or GBK) and Parquet files → for each file, one lazy
+//! frame of its ledger columns as read, each row with its 1-based row number, streamed in
+//! batches by the pass ([`super::pass`]).
 
 use super::columns::*;
 use crate::error::{Error, Result};
@@ -135,6 +136,17 @@ pub(crate) struct Opened {
     /// makes the CSV reader check every row's full length (a row with a field too many
     /// would otherwise shift silently into the unread columns).
     pub length_guard: Option<String>,
+    /// A GBK file's UTF-8 decoding, read in its place (deleted when dropped).
+    pub decoded: Option<tempfile::NamedTempFile>,
+}
+
+/// The lazy reader of a UTF-8 CSV ledger: every column as text, empty fields null.
+fn csv_reader(path: PlRefPath) -> PolarsResult<LazyFrame> {
+    LazyCsvReader::new(path)
+        .with_infer_schema_length(Some(0))
+        .with_glob(false)
+        .with_missing_is_null(true)
+        .finish()
 }
 
 /// Column name under which [`Opened::length_guard`] is read (and then ignored).
@@ -153,6 +165,7 @@ pub(crate) fn open_file(path: &Path, encoding: Encoding) -> Result<Opened> {
         return Err(Error::file(path, "empty file (no header, no rows)"));
     }
     let pl_path = PlRefPath::new(path.to_string_lossy().as_ref());
+    let mut decoded = None;
     let lf = match (format, encoding) {
         (Format::Parquet, _) => {
             let args = ScanArgsParquet {
@@ -161,18 +174,19 @@ pub(crate) fn open_file(path: &Path, encoding: Encoding) -> Result<Opened> {
             };
             LazyFrame::scan_parquet(pl_path, args)
         }
-        (Format::Csv, Encoding::Utf8) => LazyCsvReader::new(pl_path)
-            .with_infer_schema_length(Some(0))
-            .with_glob(false)
-            .with_missing_is_null(true)
-            .finish(),
-        (Format::Csv, Encoding::Gbk) => read_gbk(path).map(IntoLazy::lazy),
+        (Format::Csv, Encoding::Utf8) => csv_reader(pl_path),
+        (Format::Csv, Encoding::Gbk) => {
+            let tmp = super::gbk::decode_gbk(path)?;
+            let lf = csv_reader(PlRefPath::new(tmp.path().to_string_lossy().as_ref()));
+            decoded = Some(tmp);
+            lf
+        }
     }
-    .map_err(|e| Error::file(path, describe_polars(&e, format)))?;
+    .map_err(|e| reading_error(path, &e, format))?;
     let mut lf = lf;
     let schema = lf
         .collect_schema()
-        .map_err(|e| Error::file(path, describe_polars(&e, format)))?;
+        .map_err(|e| reading_error(path, &e, format))?;
     let names: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
     // polars renames a repeated header name `x` to `x_duplicated_0`: a second `amount`
     // would otherwise be silently ignored
@@ -222,71 +236,46 @@ pub(crate) fn open_file(path: &Path, encoding: Encoding) -> Result<Opened> {
         schema,
         hive_year: hive,
         length_guard,
+        decoded,
     })
 }
 
-/// Opens one ledger file as a lazy frame whose ledger columns are all text, plus
-/// [`FILE_ID`] (`file_id`) and [`ROW`] (1-based data row).
-pub fn scan_file(path: &Path, file_id: u32, encoding: Encoding) -> Result<LazyFrame> {
-    let Opened {
-        lf,
-        schema,
-        hive_year,
-        length_guard,
-    } = open_file(path, encoding)?;
-    let text = |name: &str| col(name).cast(DataType::String).alias(name);
-    let mut exprs: Vec<Expr> = REQUIRED
-        .iter()
-        .map(|&c| match &hive_year {
-            Some(y) if c == FISCAL_YEAR => lit(y.clone()).alias(FISCAL_YEAR),
-            _ => text(c),
-        })
-        .collect();
-    exprs.push(if schema.contains(VOUCHER_ID) {
-        text(VOUCHER_ID)
-    } else {
-        lit(NULL).cast(DataType::String).alias(VOUCHER_ID)
-    });
-    exprs.push(lit(file_id).cast(DataType::UInt32).alias(FILE_ID));
-    exprs.extend(guard(length_guard));
-    Ok(lf
-        .with_row_index(ROW, Some(1))
-        .select(exprs.into_iter().chain([col(ROW)]).collect::<Vec<_>>()))
-}
-
-/// How the typed frame of [`typed_file`] carries `amount`.
+/// How the frame of [`typed_file`] carries `amount`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum AmountColumn {
     /// `Decimal(p, 2)`: the physical integer is fen (Parquet's exact decimals).
     Fen,
-    /// Text, validated and converted to fen exactly by the reader.
+    /// Text, judged and converted to fen exactly by [`crate::money::yuan_fen`].
     Text,
 }
 
-/// The same file as [`scan_file`] for the summing pass: `fiscal_year` and `month` cast to
-/// `Int32` exactly as the row checks cast them (null where they would be refused),
-/// `region_code`, `item_code`, `budget_level` (and `voucher_id` when the file has it) as
-/// text, and `amount` kept as `Decimal(p, 2)` when it is one (no text round trip), else as
-/// text. Integer columns are cast directly, not through text.
-pub(crate) fn typed_file(
-    path: &Path,
-    encoding: Encoding,
-) -> Result<(LazyFrame, AmountColumn, bool)> {
+/// A ledger file ready for the streamed pass.
+pub(crate) struct Typed {
+    /// The ledger columns and [`ROW`] (1-based data row).
+    pub lf: LazyFrame,
+    /// How `amount` is carried.
+    pub amount: AmountColumn,
+    /// The `fiscal_year=` folder's year, when the file has no `fiscal_year` column (the
+    /// frame then has none either).
+    pub hive_year: Option<String>,
+    /// A GBK file's UTF-8 decoding, which `lf` reads: keep it until the pass is done.
+    pub decoded: Option<tempfile::NamedTempFile>,
+}
+
+/// One ledger file for the streamed pass, columns as read so that a rejected row can
+/// quote them: `fiscal_year` and `month` as `Int64` when the file stores integers, else as
+/// text; `region_code`, `item_code`, `budget_level` (and `voucher_id` when the file has it)
+/// as text; `amount` kept as `Decimal(p, 2)` when it is one (no text round trip), else as
+/// text; and [`ROW`], the 1-based data row.
+pub(crate) fn typed_file(path: &Path, encoding: Encoding) -> Result<Typed> {
     let Opened {
         lf,
         schema,
         hive_year,
         length_guard,
+        decoded,
     } = open_file(path, encoding)?;
     let dtype = |c: &str| schema.get(c).cloned().unwrap_or(DataType::Null);
-    let int32 = |c: &str| {
-        let e = if dtype(c).is_integer() {
-            col(c)
-        } else {
-            col(c).cast(DataType::String)
-        };
-        e.cast(DataType::Int32).alias(c)
-    };
     let text = |c: &str| {
         if dtype(c) == DataType::String {
             col(c)
@@ -294,55 +283,65 @@ pub(crate) fn typed_file(
             col(c).cast(DataType::String).alias(c)
         }
     };
-    let year = match &hive_year {
-        Some(y) => lit(y.clone()).cast(DataType::Int32).alias(FISCAL_YEAR),
-        None => int32(FISCAL_YEAR),
+    let integer = |c: &str| {
+        if dtype(c).is_integer() {
+            col(c).cast(DataType::Int64).alias(c)
+        } else {
+            text(c)
+        }
     };
     let (amount, kind) = match dtype(AMOUNT) {
         DataType::Decimal(_, 2) => (col(AMOUNT), AmountColumn::Fen),
         _ => (text(AMOUNT), AmountColumn::Text),
     };
-    let mut exprs = vec![
-        year,
-        int32(MONTH),
+    let mut exprs = Vec::new();
+    if hive_year.is_none() {
+        exprs.push(integer(FISCAL_YEAR));
+    }
+    exprs.extend([
+        integer(MONTH),
         text(REGION_CODE),
         text(ITEM_CODE),
         text(BUDGET_LEVEL),
         amount,
-    ];
-    let vouchers = schema.contains(VOUCHER_ID);
-    if vouchers {
+    ]);
+    if schema.contains(VOUCHER_ID) {
         exprs.push(text(VOUCHER_ID));
     }
     exprs.extend(guard(length_guard));
-    Ok((lf.select(exprs), kind, vouchers))
+    exprs.push(col(ROW));
+    Ok(Typed {
+        lf: lf.with_row_index(ROW, Some(1)).select(exprs),
+        amount: kind,
+        hive_year,
+        decoded,
+    })
 }
 
-fn read_gbk(path: &Path) -> PolarsResult<DataFrame> {
-    let bytes = std::fs::read(path).map_err(|e| polars_err!(ComputeError: "{e}"))?;
-    let (text, _, had_errors) = encoding_rs::GBK.decode(&bytes);
-    if had_errors {
-        polars_bail!(ComputeError: "bytes that are not valid GBK");
+/// Whether a polars reading error is a CSV that is not UTF-8.
+pub(crate) fn is_not_utf8(e: &PolarsError) -> bool {
+    let msg = e.to_string();
+    msg.contains("utf-8") || msg.contains("utf8")
+}
+
+/// The error of a ledger file polars cannot read: a CSV that is not UTF-8 gets its own
+/// error (with its hint), anything else a readable reason.
+pub(crate) fn reading_error(path: &Path, e: &PolarsError, format: Format) -> Error {
+    if format == Format::Csv && is_not_utf8(e) {
+        return Error::NotUtf8 {
+            file: path.to_path_buf(),
+        };
     }
-    let cursor = std::io::Cursor::new(text.into_owned().into_bytes());
-    CsvReadOptions::default()
-        .with_infer_schema_length(Some(0))
-        .with_has_header(true)
-        .into_reader_with_file_handle(cursor)
-        .finish()
+    Error::file(path, describe_polars(e, format))
 }
 
 /// A readable reason from a polars reading error.
 pub fn describe_polars(e: &PolarsError, format: Format) -> String {
-    let msg = e.to_string();
     match format {
-        Format::Csv if msg.contains("utf-8") || msg.contains("utf8") => {
-            "invalid UTF-8 sequence (the file may be GBK-encoded: try --encoding gbk)".to_string()
-        }
         Format::Parquet => {
-            format!("not a readable Parquet file (truncated or another format?): {msg}")
+            format!("not a readable Parquet file (truncated or another format?): {e}")
         }
-        Format::Csv => format!("cannot read CSV: {msg}"),
+        Format::Csv => format!("cannot read CSV: {e}"),
     }
 }
 

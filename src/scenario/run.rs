@@ -6,13 +6,13 @@ use super::projection::project;
 use super::Scenario;
 use crate::baseline::{compute_baselines, BaselineInputs, BaselineRow};
 use crate::error::{Error, Result};
-use crate::ledger::totals::{LedgerScan, MonthlyTotal, Rejects, ShareKey};
+use crate::ledger::{LedgerScan, MonthlyTotal, ProblemKind, Rejects, RowProblem, ShareKey};
 use crate::regions::RegionTable;
 use crate::rules::RuleSet;
 use crate::settlement::{
     region_years, settle, verify, CheckResult, ProvinceRow, SettlementInputs, SettlementRow,
 };
-use crate::split::{split_monthly, split_receipts, Granularity, ShareRow};
+use crate::split::{key_problems, split_monthly, split_receipts, Granularity, ShareRow};
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
 
@@ -25,14 +25,8 @@ pub struct RunOptions {
     pub quarantine: bool,
 }
 
-/// Rows set aside by `--quarantine`.
-#[derive(Clone, Debug, Default, serde::Serialize)]
-pub struct Quarantined {
-    /// Number of rows.
-    pub rows: u64,
-    /// Their amount, fen, where it could be read.
-    pub amount_fen: i64,
-}
+/// Rows set aside by `--quarantine` (隔离行), per file and fiscal year.
+pub use crate::ledger::Quarantined;
 
 /// Everything one scenario produced.
 pub struct ScenarioResult {
@@ -79,12 +73,8 @@ impl Clock {
 pub fn run_scenario(sc: &Scenario, scan: &LedgerScan, opts: RunOptions) -> Result<ScenarioResult> {
     let mut clock = Clock(Instant::now(), scan.timings.clone());
     let (regions, rules) = sc.regions_and_rules()?;
-    let bad_keys = scan.key_problems(&regions, &rules);
-    let rejects = if scan.row_problem_count > 0 || !bad_keys.is_empty() || scan.has_vouchers() {
-        scan.rejects(&bad_keys)?
-    } else {
-        Rejects::default()
-    };
+    let bad_keys = key_problems(scan, &regions, &rules);
+    let rejects = scan.rejects(&bad_keys)?;
     clock.lap("check ledger");
     if rejects.count() > 0 && !opts.quarantine {
         return Err(Error::Ledger {
@@ -93,14 +83,7 @@ pub fn run_scenario(sc: &Scenario, scan: &LedgerScan, opts: RunOptions) -> Resul
         });
     }
     let (totals, excluded) = good_totals(scan, &bad_keys, &rejects);
-    let quarantined = (rejects.count() > 0).then(|| Quarantined {
-        rows: rejects.count(),
-        amount_fen: rejects
-            .rows
-            .iter()
-            .filter_map(|r| crate::money::parse_yuan(&r.fields[5]).ok())
-            .sum(),
-    });
+    let quarantined = (rejects.count() > 0).then(|| rejects.set_aside());
     let mut shares = match opts.granularity {
         Granularity::Monthly => split_monthly(totals.iter(), &regions, &rules, false)?,
         Granularity::Receipt => split_receipts(scan, totals.iter(), &regions, &rules, &excluded)?,
@@ -235,41 +218,24 @@ pub fn run_scenario(sc: &Scenario, scan: &LedgerScan, opts: RunOptions) -> Resul
 /// vouchers), plus those rows as (key, fen) for the receipt split to leave out.
 fn good_totals(
     scan: &LedgerScan,
-    bad_keys: &BTreeMap<ShareKey, crate::split::RouteProblem>,
+    bad_keys: &BTreeMap<ShareKey, RowProblem>,
     rejects: &Rejects,
 ) -> (Vec<MonthlyTotal>, Vec<(ShareKey, i64)>) {
     let bad: BTreeSet<ShareKey> = bad_keys.keys().cloned().collect();
     let mut totals: Vec<MonthlyTotal> = scan.good_totals(&bad).cloned().collect();
-    let dups: Vec<_> = rejects
+    let excluded: Vec<(ShareKey, i64)> = rejects
         .rows
         .iter()
-        .filter(|r| r.reason.starts_with("duplicate voucher_id"))
+        .filter(|r| r.has(ProblemKind::DuplicateVoucher))
+        .filter_map(|r| Some((r.key.clone()?, r.fen?)))
         .collect();
-    if dups.is_empty() {
-        return (totals, Vec::new());
+    if excluded.is_empty() {
+        return (totals, excluded);
     }
-    let mut minus: BTreeMap<ShareKey, (i64, u64)> = BTreeMap::new();
-    let mut excluded = Vec::new();
-    for r in &dups {
-        let f = &r.fields;
-        let (Ok(year), Ok(month), Some(level), Ok(amount)) = (
-            f[0].parse(),
-            f[1].parse(),
-            crate::ledger::BudgetLevel::parse(&f[4]),
-            crate::money::parse_yuan(&f[5]),
-        ) else {
-            continue;
-        };
-        let key = ShareKey {
-            year,
-            month,
-            region: f[2].clone(),
-            item: f[3].clone(),
-            level,
-        };
-        excluded.push((key.clone(), amount));
+    let mut minus: BTreeMap<&ShareKey, (i64, u64)> = BTreeMap::new();
+    for (key, fen) in &excluded {
         let e = minus.entry(key).or_default();
-        e.0 += amount;
+        e.0 += fen;
         e.1 += 1;
     }
     for t in &mut totals {

@@ -2,11 +2,13 @@
 //! month. Every rate comes from `RuleSet::in_force`; the regime comes from the regions.
 
 use super::cascade::Cascade;
-use crate::ledger::BudgetLevel;
+use crate::ledger::columns::{BUDGET_LEVEL, ITEM_CODE, REGION_CODE};
+use crate::ledger::{BudgetLevel, LedgerScan, ProblemKind, RowProblem, ShareKey};
 use crate::money::Rate;
 use crate::period::YearMonth;
 use crate::regions::{RegionKind, RegionTable};
 use crate::rules::RuleSet;
+use std::collections::BTreeMap;
 
 /// Why a receipt cannot be routed: a key-level problem of the ledger.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -26,21 +28,50 @@ pub enum RouteProblem {
 }
 
 impl RouteProblem {
-    /// A short reason, for messages and reject files.
-    pub fn reason(&self) -> &'static str {
-        match self {
-            RouteProblem::UnknownRegion => "unknown region_code (not in the region table)",
-            RouteProblem::ProvinceRegion => {
-                "region_code is the province; receipts belong to a county or prefecture"
+    /// The problem of every receipt of key `k`, quoting the value at fault.
+    pub fn row_problem(&self, k: &ShareKey) -> RowProblem {
+        let (kind, column, value) = match self {
+            RouteProblem::UnknownRegion => (ProblemKind::UnknownRegion, REGION_CODE, &*k.region),
+            RouteProblem::ProvinceRegion => (ProblemKind::ProvinceRegion, REGION_CODE, &*k.region),
+            RouteProblem::UnknownItem => (ProblemKind::UnknownItem, ITEM_CODE, &*k.item),
+            RouteProblem::NoRuleInForce => {
+                let p = RowProblem::new(ProblemKind::NoRuleInForce, ITEM_CODE, &*k.item);
+                return p.at(k.ym());
             }
-            RouteProblem::UnknownItem => "unknown item_code (no rulebook item is a prefix of it)",
-            RouteProblem::NoRuleInForce => "shared item has no rule in force in that month",
-            RouteProblem::CountyLevelInPrefecture => "budget_level county in a prefecture proper",
+            RouteProblem::CountyLevelInPrefecture => {
+                let p =
+                    RowProblem::new(ProblemKind::CountyLevelInPrefecture, BUDGET_LEVEL, "county");
+                return p.at(&k.region);
+            }
             RouteProblem::PrefectureLevelWithoutPrefecture => {
-                "budget_level prefecture in a county with no prefecture"
+                let p = RowProblem::new(
+                    ProblemKind::PrefectureLevelWithoutPrefecture,
+                    BUDGET_LEVEL,
+                    "prefecture",
+                );
+                return p.at(&k.region);
             }
-        }
+        };
+        RowProblem::new(kind, column, value)
     }
+}
+
+/// The keys of a scanned ledger whose receipts cannot be routed under these regions and
+/// rules, each with the problem its rows are rejected for.
+pub fn key_problems(
+    scan: &LedgerScan,
+    regions: &RegionTable,
+    rules: &RuleSet,
+) -> BTreeMap<ShareKey, RowProblem> {
+    scan.totals
+        .iter()
+        .filter_map(|t| {
+            let k = &t.key;
+            route(regions, rules, &k.region, &k.item, k.level, k.ym())
+                .err()
+                .map(|p| (k.clone(), p.row_problem(k)))
+        })
+        .collect()
 }
 
 /// Resolves the cascade of a receipt.

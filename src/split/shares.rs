@@ -5,8 +5,7 @@
 
 use super::{route, Cascade, Parts};
 use crate::error::{Error, Result};
-use crate::ledger::pass::Chunk;
-use crate::ledger::totals::{LedgerScan, MonthlyTotal, ShareKey};
+use crate::ledger::{Chunk, LedgerScan, MonthlyTotal, ShareKey};
 use crate::regions::RegionTable;
 use crate::rules::RuleSet;
 use rayon::prelude::*;
@@ -44,7 +43,7 @@ pub fn cascade_of(regions: &RegionTable, rules: &RuleSet, k: &ShareKey) -> Resul
             k.month,
             k.item,
             k.level,
-            p.reason()
+            p.row_problem(k)
         ))
     })
 }

@@ -14,7 +14,7 @@
 //! | `missing_months` | an actual (not projected) year in which a county or prefecture has receipts in some months but not in all 12. A region with no receipts at all that year is not flagged here (`revenue_collapse` sees it). |
 //! | `subsidy_while_direct` | `subsidies.csv` has a row for a settled year in which the county is province-direct all twelve months: the subsidy is not paid (the base has replaced it). |
 //! | `subsidy_spike_in_base` | a base year's subsidy of a measured base is more than [`SPIKE_FACTOR`] (3) × the mean of the county's other rows of `subsidies.csv`: a one-off subsidy the base nets out every year. Flagged once, in the county's first settled year with a base. |
-//! | `quarantined_rows` | rows were set aside by `--quarantine`: one warning for the run, with region `""`, the first settled year, and the rows' count and amount. |
+//! | `quarantined_rows` | rows were set aside by `--quarantine`: one warning per fiscal year of the rows (the first settled year when a row's year cannot be read), region `""`, with each file's count, readable amount and unreadable amounts. |
 
 mod rules;
 

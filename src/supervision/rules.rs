@@ -198,23 +198,31 @@ pub(super) fn missing_months(r: &ScenarioResult, out: &mut Vec<Warning>) {
     }
 }
 
-/// `quarantined_rows`: one warning for the run when rows were set aside.
+/// `quarantined_rows`: one warning per fiscal year of the rows set aside (rows whose year
+/// cannot be read go to the first settled year), with their count, the amount that can be
+/// read and the amounts that cannot, each file named.
 pub(super) fn quarantined_rows(r: &ScenarioResult, out: &mut Vec<Warning>) {
-    let (Some(q), Some(&year)) = (&r.quarantined, r.scenario.years.iter().min()) else {
+    let (Some(q), Some(&first)) = (&r.quarantined, r.scenario.years.iter().min()) else {
         return;
     };
-    out.push(warning(
-        r,
-        year,
-        "",
-        QUARANTINED_ROWS,
-        format!(
-            "{} ledger row(s) totalling {} set aside by --quarantine; every figure of this \
-             run leaves them out",
-            q.rows,
-            format_yuan(q.amount_fen)
-        ),
-    ));
+    let mut years: Vec<Option<i32>> = q.groups.iter().map(|g| g.fiscal_year).collect();
+    years.sort();
+    years.dedup();
+    for year in years {
+        let groups: Vec<String> = q.of_year(year).map(|g| g.describe()).collect();
+        let rows: u64 = q.of_year(year).map(|g| g.rows).sum();
+        out.push(warning(
+            r,
+            year.unwrap_or(first),
+            "",
+            QUARANTINED_ROWS,
+            format!(
+                "{rows} ledger row(s) set aside by --quarantine; every figure of this run \
+                 leaves them out ({})",
+                groups.join("; ")
+            ),
+        ));
+    }
 }
 
 /// `subsidy_while_direct`: a subsidies row for a settled year in which the county is
