@@ -503,6 +503,9 @@ fn henan_reform_and_counterfactual_reports() {
         .take_while(|c| !"&<>\"'".contains(*c))
         .collect();
     assert!(plain.len() > 40 && html.contains(&plain), "{plain}");
+    // the warnings where the reader looks: 温县's one-off 2021 subsidy, in a table
+    assert!(html.contains("预警 warnings"));
+    assert!(html.contains("subsidy_spike_in_base") && html.contains("410825 温县"));
     // the base chart's gap is told by cohort: the 2014 pilots apart from the 2022 switch
     for words in ["改直管年份 cohort", "of which subsidies netted in the base"] {
         assert!(html.contains(words), "{words}");

@@ -154,6 +154,53 @@ fn reference_of<'a>(results: &'a [ScenarioResult], c: &Comparison) -> Option<&'a
     results.iter().find(|r| r.scenario.name == c.reference)
 }
 
+/// The scenario's warnings (预警, 踩刹车) and set-aside rows where the reader looks: a
+/// table of every warning, or "无 none".
+fn warnings_block(id: &str, res: &ScenarioResult) -> String {
+    let ws = crate::supervision::warnings(res);
+    let mut out = format!(
+        "<div class=\"warnings\" id=\"{}-warnings\">\n<h3>{}</h3>\n",
+        esc(id),
+        esc(&format!(
+            "{}：预警 warnings ({}) — region-years to look at; no warning changes a figure",
+            res.scenario.name,
+            ws.len()
+        ))
+    );
+    if let Some(q) = &res.quarantined {
+        out.push_str(&note(&format!(
+            "隔离行 {} ledger row(s) set aside by --quarantine ({} yuan where readable): \
+             every figure leaves them out",
+            q.rows,
+            crate::money::format_yuan(q.amount_fen)
+        )));
+    }
+    if ws.is_empty() {
+        out.push_str(&note("无 none"));
+    } else {
+        let rows: Vec<(Vec<String>, bool)> = ws
+            .iter()
+            .map(|w| {
+                (
+                    vec![
+                        w.year.to_string(),
+                        format!("{} {}", w.region, w.region_name),
+                        w.rule.to_string(),
+                        w.detail.clone(),
+                    ],
+                    false,
+                )
+            })
+            .collect();
+        out.push_str(&table(
+            &["年度 year", "地区 region", "规则 rule", "说明 detail"],
+            &rows,
+            4,
+        ));
+    }
+    out + "</div>\n"
+}
+
 /// The whole page.
 pub fn render(results: &[ScenarioResult], comparisons: &[Comparison]) -> String {
     let mut body = String::new();
@@ -223,6 +270,7 @@ pub fn render(results: &[ScenarioResult], comparisons: &[Comparison]) -> String 
             mine.first().map(|&i| &comparisons[i]),
         ));
         body.push_str(&sections::base_vs_shared(&id, res));
+        body.push_str(&warnings_block(&id, res));
     }
     if let Some(first) = results.first() {
         for (i, c) in comparisons.iter().enumerate().filter(|(i, _)| !shown[*i]) {
