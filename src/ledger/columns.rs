@@ -25,5 +25,25 @@ pub const REQUIRED: [&str; 6] = [
 ];
 /// The key of monthly totals and of `item_shares`.
 pub const KEYS: [&str; 5] = [FISCAL_YEAR, MONTH, REGION_CODE, ITEM_CODE, BUDGET_LEVEL];
+/// The Chinese column names finance systems export, read as their English twins
+/// (年度 → `fiscal_year`, …). A file naming a column both ways is refused as a repeat.
+pub const ALIASES: [(&str, &str); 7] = [
+    ("年度", FISCAL_YEAR),
+    ("月份", MONTH),
+    ("地区代码", REGION_CODE),
+    ("科目代码", ITEM_CODE),
+    ("级次", BUDGET_LEVEL),
+    ("金额", AMOUNT),
+    ("凭证号", VOUCHER_ID),
+];
+
+/// A header as the ledger's column name: an alias of [`ALIASES`] as its English twin.
+pub fn canonical(name: &str) -> &str {
+    ALIASES
+        .iter()
+        .find(|(zh, _)| *zh == name)
+        .map_or(name, |(_, en)| en)
+}
+
 /// 1-based data row within its file.
 pub const ROW: &str = "row";

@@ -38,15 +38,17 @@ impl BudgetLevel {
         }
     }
 
-    /// Parses a ledger's `budget_level` text.
+    /// Parses a ledger's `budget_level` text: `shared`, `central`, `province`, `prefecture`,
+    /// `county`, or the Chinese levels 共享, 中央, 省级, 市级, 县级.
     #[inline]
     pub fn parse(text: &str) -> Option<BudgetLevel> {
         match text {
-            "shared" => Some(BudgetLevel::Shared),
-            "central" => Some(BudgetLevel::Central),
-            "province" => Some(BudgetLevel::Province),
-            "prefecture" => Some(BudgetLevel::Prefecture),
-            "county" => Some(BudgetLevel::County),
+            // the English names, and the budget levels (预算级次) finance systems export
+            "shared" | "共享" => Some(BudgetLevel::Shared),
+            "central" | "中央" => Some(BudgetLevel::Central),
+            "province" | "省级" => Some(BudgetLevel::Province),
+            "prefecture" | "市级" => Some(BudgetLevel::Prefecture),
+            "county" | "县级" => Some(BudgetLevel::County),
             _ => None,
         }
     }

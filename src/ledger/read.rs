@@ -184,10 +184,33 @@ pub(crate) fn open_file(path: &Path, encoding: Encoding) -> Result<Opened> {
     }
     .map_err(|e| reading_error(path, &e, format))?;
     let mut lf = lf;
-    let schema = lf
+    let mut schema = lf
         .collect_schema()
         .map_err(|e| reading_error(path, &e, format))?;
-    let names: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
+    let mut names: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
+    // Chinese headers (年度, 金额, …) read as their English twins
+    let aliased: Vec<(String, String)> = names
+        .iter()
+        .filter(|n| super::columns::canonical(n) != n.as_str())
+        .map(|n| (n.clone(), super::columns::canonical(n).to_string()))
+        .collect();
+    if !aliased.is_empty() {
+        if let Some((zh, en)) = aliased.iter().find(|(_, en)| names.contains(en)) {
+            return Err(Error::file(
+                path,
+                format!("column `{en}` appears twice in the header (also as `{zh}`)"),
+            ));
+        }
+        lf = lf.rename(
+            aliased.iter().map(|a| a.0.as_str()),
+            aliased.iter().map(|a| a.1.as_str()),
+            true,
+        );
+        schema = lf
+            .collect_schema()
+            .map_err(|e| reading_error(path, &e, format))?;
+        names = schema.iter_names().map(|n| n.to_string()).collect();
+    }
     // polars renames a repeated header name `x` to `x_duplicated_0`: a second `amount`
     // would otherwise be silently ignored
     if let Some(dup) = names
