@@ -24,6 +24,7 @@ mod store;
 pub mod totals;
 mod vouchers;
 mod worker;
+mod xlsx;
 
 pub use level::BudgetLevel;
 pub use pass::{OnProgress, Progress};

@@ -26,12 +26,15 @@ pub enum Format {
     Csv,
     /// `.parquet` / `.pq`
     Parquet,
+    /// `.xlsx`: its one data sheet, read as CSV.
+    Xlsx,
 }
 
 pub(crate) fn format_of(path: &Path) -> Option<Format> {
     match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
         "csv" | "txt" => Some(Format::Csv),
         "parquet" | "pq" => Some(Format::Parquet),
+        "xlsx" => Some(Format::Xlsx),
         _ => None,
     }
 }
@@ -159,7 +162,12 @@ fn guard(length_guard: Option<String>) -> Option<Expr> {
 
 /// Opens one ledger file and checks that it has the required columns.
 pub(crate) fn open_file(path: &Path, encoding: Encoding) -> Result<Opened> {
-    let format = format_of(path).ok_or_else(|| Error::file(path, "not a .csv or .parquet file"))?;
+    let format = format_of(path).ok_or_else(|| {
+        Error::file(
+            path,
+            "not a ledger file: fencheng reads .csv, .txt, .parquet and .xlsx",
+        )
+    })?;
     let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
     if meta.len() == 0 {
         return Err(Error::file(path, "empty file (no header, no rows)"));
@@ -175,6 +183,12 @@ pub(crate) fn open_file(path: &Path, encoding: Encoding) -> Result<Opened> {
             LazyFrame::scan_parquet(pl_path, args)
         }
         (Format::Csv, Encoding::Utf8) => csv_reader(pl_path),
+        (Format::Xlsx, _) => {
+            let tmp = super::xlsx::xlsx_to_csv(path)?;
+            let lf = csv_reader(PlRefPath::new(tmp.path().to_string_lossy().as_ref()));
+            decoded = Some(tmp);
+            lf
+        }
         (Format::Csv, Encoding::Gbk) => {
             let tmp = super::gbk::decode_gbk(path)?;
             let lf = csv_reader(PlRefPath::new(tmp.path().to_string_lossy().as_ref()));
@@ -251,7 +265,7 @@ pub(crate) fn open_file(path: &Path, encoding: Encoding) -> Result<Opened> {
     }
     let read = |n: &str| REQUIRED.contains(&n) || n == VOUCHER_ID;
     let length_guard = match format {
-        Format::Csv => names.last().filter(|n| !read(n)).cloned(),
+        Format::Csv | Format::Xlsx => names.last().filter(|n| !read(n)).cloned(),
         Format::Parquet => None,
     };
     Ok(Opened {
@@ -364,7 +378,7 @@ pub fn describe_polars(e: &PolarsError, format: Format) -> String {
         Format::Parquet => {
             format!("not a readable Parquet file (truncated or another format?): {e}")
         }
-        Format::Csv => format!("cannot read CSV: {e}"),
+        Format::Csv | Format::Xlsx => format!("cannot read CSV: {e}"),
     }
 }
 
