@@ -129,7 +129,10 @@ impl YuanProblem {
         match self {
             YuanProblem::Empty => "is empty",
             YuanProblem::TooManyDecimals => "has more than 2 decimals (fen)",
-            YuanProblem::ThousandsSeparator => "has thousands separators",
+            YuanProblem::ThousandsSeparator => {
+                "has thousands separators: export the column as a plain number (Excel: \
+                 Format Cells → Number, 2 decimals, without the 1000 separator)"
+            }
             YuanProblem::ScientificNotation => {
                 "is in scientific notation (as Excel shows large numbers; the digits past \
                  the sixth are lost): export the column as a number with 2 decimals"
