@@ -10,12 +10,12 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// Everything that can go wrong, with where and why.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// A row of an input table is wrong (row 1 is the first data row after the header).
+    /// A row of an input table is wrong (rows as editors and Excel show them: the header is row 1).
     #[error("{file}: row {row}: {reason}")]
     Row {
         /// The input file.
         file: PathBuf,
-        /// 1-based data row.
+        /// Row as an editor shows it (the header is row 1; a Parquet file's first record is 1).
         row: u64,
         /// What is wrong.
         reason: String,
@@ -35,7 +35,7 @@ pub enum Error {
     Amount {
         /// The input file.
         file: PathBuf,
-        /// 1-based data row.
+        /// Row as an editor shows it (the header is row 1; a Parquet file's first record is 1).
         row: u64,
         /// The column.
         column: &'static str,

@@ -76,7 +76,7 @@ impl RegionTable {
             .map_err(|e| Error::file(path, format!("cannot read: {e}")))?;
         let mut regions = Vec::new();
         for (i, rec) in reader.deserialize::<RawRegion>().enumerate() {
-            let row = i as u64 + 1;
+            let row = i as u64 + 2; // as an editor shows it: the header is row 1
             let raw = rec.map_err(|e| Error::row(path, row, csv_reason(&e)))?;
             regions.push(parse_region(raw).map_err(|r| Error::row(path, row, r))?);
         }

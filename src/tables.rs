@@ -62,8 +62,9 @@ fn read<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<(u64, T)>> {
         .deserialize::<T>()
         .enumerate()
         .map(|(i, r)| {
-            r.map(|v| (i as u64 + 1, v))
-                .map_err(|e| Error::row(path, i as u64 + 1, csv_reason(&e)))
+            // rows as an editor shows them: the header is row 1
+            r.map(|v| (i as u64 + 2, v))
+                .map_err(|e| Error::row(path, i as u64 + 2, csv_reason(&e)))
         })
         .collect()
 }

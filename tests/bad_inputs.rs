@@ -47,20 +47,20 @@ fn bad_ledgers_are_refused_with_file_row_and_reason() {
     ledger_case("misspelt_column.csv", &["budget_levle", "misspelt"]);
     ledger_case(
         "three_decimals.csv",
-        &["row 1: amount `12.345` has more than 2 decimals"],
+        &["row 2: amount `12.345` has more than 2 decimals"],
     );
-    ledger_case("month_13.csv", &["row 1: month `13` is not a month 1–12"]);
+    ledger_case("month_13.csv", &["row 2: month `13` is not a month 1–12"]);
     // a field too many must not shift into an unread column (`note`) and pass
     ledger_case(
         "extra_field_in_row.csv",
         &[
-            "row 2 has 8 fields where the header has 7",
+            "row 3 has 8 fields where the header has 7",
             "unquoted comma",
         ],
     );
     ledger_case(
         "stray_quote.csv",
-        &["row 2 has 3 fields where the header has 6", "stray quote"],
+        &["row 3 has 3 fields where the header has 6", "stray quote"],
     );
     ledger_case(
         "duplicate_column.csv",
@@ -81,81 +81,81 @@ fn bad_ledgers_are_refused_with_file_row_and_reason() {
     assert_eq!(err.matches("row(s): ").count(), 4, "four kinds: {err}");
     ledger_case(
         "unknown_region.csv",
-        &["row 1: region_code `123456` is not in the region table"],
+        &["row 2: region_code `123456` is not in the region table"],
     );
     ledger_case(
         "province_region.csv",
-        &["row 1: region_code `990000` is the province"],
+        &["row 2: region_code `990000` is the province"],
     );
     ledger_case(
         "unknown_item.csv",
-        &["row 1: item_code `99999` has no rulebook item"],
+        &["row 2: item_code `99999` has no rulebook item"],
     );
     ledger_case(
         "county_level_in_prefecture.csv",
-        &["row 1: budget_level `county` in region_code `990100`, a prefecture proper"],
+        &["row 2: budget_level `county` in region_code `990100`, a prefecture proper"],
     );
     ledger_case(
         "thousands_separator.csv",
-        &["row 1: amount `1,234.00` has thousands separators"],
+        &["row 2: amount `1,234.00` has thousands separators"],
     );
     ledger_case("header_only.csv", &["empty file"]);
     ledger_case("empty.csv", &["empty file"]);
     ledger_case("truncated.parquet", &["not a readable Parquet"]);
     ledger_case(
         "year_out_of_range.csv",
-        &["row 1: fiscal_year `1990` is not a year in 1994–2100"],
+        &["row 2: fiscal_year `1990` is not a year in 1994–2100"],
     );
-    ledger_case("missing_year.csv", &["row 1: missing fiscal_year"]);
+    ledger_case("missing_year.csv", &["row 2: missing fiscal_year"]);
     ledger_case(
         "item_code_letters.csv",
-        &["row 1: item_code `1010A` is not a 3–9 digit item code"],
+        &["row 2: item_code `1010A` is not a 3–9 digit item code"],
     );
     ledger_case(
         "region_code_5_digits.csv",
-        &["row 1: region_code `99012` is not a 6-digit region code"],
+        &["row 2: region_code `99012` is not a 6-digit region code"],
     );
     ledger_case(
         "bad_budget_level.csv",
-        &["row 1: budget_level `local` is not shared, central"],
+        &["row 2: budget_level `local` is not shared, central"],
     );
-    ledger_case("missing_amount.csv", &["row 1: missing amount"]);
-    // the same voucher in another fiscal year (row 3) is no duplicate
+    ledger_case("missing_amount.csv", &["row 2: missing amount"]);
+    // the same voucher in another fiscal year (row 4) is no duplicate
     let err = ledger_case(
         "duplicate_vouchers.csv",
         &[
             "2 rejected",
-            "row 1: duplicate voucher_id `V1` within the fiscal year 2021",
-            "row 2: duplicate voucher_id `V1`",
+            "row 2: duplicate voucher_id `V1` within the fiscal year 2021",
+            "row 3: duplicate voucher_id `V1`",
         ],
     );
-    assert!(!err.contains("row 3"), "{err}");
+    assert!(!err.contains("row 4"), "{err}");
     ledger_case(
         "prefecture_level_without_prefecture.csv",
-        &["row 1: budget_level `prefecture` in region_code `990301`, a county with no prefecture"],
+        &["row 2: budget_level `prefecture` in region_code `990301`, a county with no prefecture"],
     );
     ledger_case(
         "no_rule_in_force.csv",
-        &["row 1: item_code `10101` is shared but its rulebook item has no rule in force at 2018-01"],
+        &["row 2: item_code `10101` is shared but its rulebook item has no rule in force at 2018-01"],
     );
     ledger_case(
         "exponent_amount.csv",
-        &["row 1: amount `1e5` is in scientific notation"],
+        &["row 2: amount `1e5` is in scientific notation"],
     );
     ledger_case(
         "scientific_amount.csv",
         &[
-            "row 1: amount `5.39748E+09` is in scientific notation",
+            "row 2: amount `5.39748E+09` is in scientific notation",
             "Excel",
         ],
     );
     ledger_case(
         "amount_above_limit.csv",
-        &["row 1: amount `10000000000000.00` is above 10^12 yuan"],
+        &["row 2: amount `10000000000000.00` is above 10^12 yuan"],
     );
     ledger_case(
         "amount_not_yuan.csv",
-        &["row 1: amount `12 yuan` is not an amount in yuan"],
+        &["row 2: amount `12 yuan` is not an amount in yuan"],
     );
     ledger_case("ragged_row.csv", &["ragged_row.csv"]);
     let err = refused(
@@ -266,7 +266,7 @@ fn bad_tables_name_file_row_and_reason() {
         (
             "regions",
             "regions_bad_kind.csv",
-            &["row 2", "kind `city`"][..],
+            &["row 3", "kind `city`"][..],
         ),
         (
             "regions",
@@ -285,45 +285,45 @@ fn bad_tables_name_file_row_and_reason() {
         (
             "regions",
             "regions_negative_population.csv",
-            &["row 2", "population `-5`"][..],
+            &["row 3", "population `-5`"][..],
         ),
         (
             "subsidies",
             "subsidies_unknown_county.csv",
-            &["row 1", "unknown region 990999"][..],
+            &["row 2", "unknown region 990999"][..],
         ),
         (
             "subsidies",
             "subsidies_repeated_row.csv",
-            &["row 2", "a second row for 990121 in 2021"][..],
+            &["row 3", "a second row for 990121 in 2021"][..],
         ),
         (
             "rebates",
             "rebates_year_out_of_range.csv",
-            &["row 1", "fiscal_year 2202"][..],
+            &["row 2", "fiscal_year 2202"][..],
         ),
         (
             "subsidies",
             "subsidies_wrong_prefecture.csv",
-            &["row 1", "not the prefecture of county 990121"][..],
+            &["row 2", "not the prefecture of county 990121"][..],
         ),
         (
             "bases",
             "bases_three_decimals.csv",
             &[
-                "row 1: base `1.005` has more than 2 decimals",
+                "row 2: base `1.005` has more than 2 decimals",
                 "hint: amounts are yuan with at most 2 decimals",
             ][..],
         ),
         (
             "transfers",
             "transfers_bad_column.csv",
-            &["row 1", "region_code"][..],
+            &["row 2", "region_code"][..],
         ),
         (
             "transfers",
             "transfers_to_province.csv",
-            &["row 2", "990000", "the province"][..],
+            &["row 3", "990000", "the province"][..],
         ),
         (
             "rulebook",

@@ -481,7 +481,7 @@ fn a_kind_outside_the_list_is_refused_with_its_value() {
     let err = sc.tables(&regions).unwrap_err().to_string();
     for words in [
         "rebates.csv",
-        "row 1",
+        "row 2",
         "kind `增值税返还`",
         "所得税基数返还",
     ] {

@@ -91,9 +91,10 @@ fn quarantine_sets_bad_rows_aside_and_accounts_for_them() {
     let rejected = read(&q);
     assert_eq!(rejected.lines().count(), 4, "{rejected}");
     for words in [
-        "bad.csv,1,amount `12.345` has more than 2 decimals",
-        "bad.csv,2,region_code `999999` is not in the region table",
-        "bad.csv,3,month `13` is not a month 1–12",
+        // rows as an editor shows them: the header is row 1
+        "bad.csv,2,amount `12.345` has more than 2 decimals",
+        "bad.csv,3,region_code `999999` is not in the region table",
+        "bad.csv,4,month `13` is not a month 1–12",
     ] {
         assert!(rejected.contains(words), "{words}: {rejected}");
     }

@@ -118,6 +118,15 @@ fn walk_once(
     Ok(())
 }
 
+/// The number of a file's first data row as an editor or Excel shows it: 2 under a
+/// header line (CSV, xlsx), 1 for Parquet's first record.
+pub(crate) fn first_row(path: &Path) -> u32 {
+    match format_of(path) {
+        Some(Format::Parquet) => 1,
+        _ => 2,
+    }
+}
+
 /// The `fiscal_year=YYYY` hive partition a path sits in, if any.
 pub fn hive_year(path: &Path) -> Option<String> {
     path.components().rev().find_map(|c| {
@@ -288,7 +297,7 @@ pub(crate) enum AmountColumn {
 
 /// A ledger file ready for the streamed pass.
 pub(crate) struct Typed {
-    /// The ledger columns and [`ROW`] (1-based data row).
+    /// The ledger columns and [`ROW`] (the row as editors show it, [`first_row`]).
     pub lf: LazyFrame,
     /// How `amount` is carried.
     pub amount: AmountColumn,
@@ -303,7 +312,7 @@ pub(crate) struct Typed {
 /// quote them: `fiscal_year` and `month` as `Int64` when the file stores integers, else as
 /// text; `region_code`, `item_code`, `budget_level` (and `voucher_id` when the file has it)
 /// as text; `amount` kept as `Decimal(p, 2)` when it is one (no text round trip), else as
-/// text; and [`ROW`], the 1-based data row.
+/// text; and [`ROW`], the row as editors show it ([`first_row`]).
 pub(crate) fn typed_file(path: &Path, encoding: Encoding) -> Result<Typed> {
     let Opened {
         lf,
@@ -348,7 +357,9 @@ pub(crate) fn typed_file(path: &Path, encoding: Encoding) -> Result<Typed> {
     exprs.extend(guard(length_guard));
     exprs.push(col(ROW));
     Ok(Typed {
-        lf: lf.with_row_index(ROW, Some(1)).select(exprs),
+        // rows as editors and Excel number them: a CSV's or sheet's header is row 1, so its
+        // first data row is row 2; a Parquet file's first record is row 1
+        lf: lf.with_row_index(ROW, Some(first_row(path))).select(exprs),
         amount: kind,
         hive_year,
         decoded,
@@ -384,7 +395,7 @@ pub fn describe_polars(e: &PolarsError, format: Format) -> String {
 
 /// Where a CSV breaks its own shape, for a message naming the row: the first data row
 /// whose number of fields differs from the header's (or that the CSV parser cannot read,
-/// such as an unterminated quote). Rows count from 1 after the header, as everywhere.
+/// such as an unterminated quote). Rows as an editor shows them: the header is row 1.
 pub fn csv_shape_problem(path: &Path) -> Option<String> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
@@ -392,7 +403,7 @@ pub fn csv_shape_problem(path: &Path) -> Option<String> {
         .ok()?;
     let width = reader.byte_headers().ok()?.len();
     for (i, record) in reader.byte_records().enumerate() {
-        let row = i as u64 + 1;
+        let row = i as u64 + 2; // as an editor shows it: the header is row 1
         match record {
             Ok(r) if r.len() != width => {
                 let hint = if r.len() > width {
