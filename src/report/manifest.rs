@@ -66,20 +66,10 @@ pub fn relative_to(path: &Path, base: &Path) -> String {
 fn resolved(sc: &crate::scenario::Scenario, dir: &Path) -> Value {
     let mut v = json!(sc);
     let rel = |s: &str| relative_to(Path::new(s), dir);
-    for key in [
-        "file",
-        "regions",
-        "rulebook",
-        "subsidies",
-        "bases",
-        "rebates",
-        "transfers",
-        "remits",
-        "adjustments",
-        "advances",
-    ] {
-        if let Some(Value::String(s)) = v.get(key).cloned() {
-            v[key] = json!(rel(&s));
+    // every path key of a scenario file, and the file itself; lists below
+    for key in crate::scenario::file::PATH_KEYS.iter().chain(&["file"]) {
+        if let Some(Value::String(s)) = v.get(*key).cloned() {
+            v[*key] = json!(rel(&s));
         }
     }
     for key in ["ledgers", "extends"] {

@@ -13,7 +13,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use toml::{Table, Value};
 
-const PATH_KEYS: [&str; 10] = [
+/// The `[scenario]` keys that hold paths (relative to their file), `ledgers` a list.
+pub const PATH_KEYS: [&str; 10] = [
     "regions",
     "rulebook",
     "subsidies",
