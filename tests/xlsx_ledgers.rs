@@ -99,7 +99,7 @@ fn a_bureaus_bad_workbooks_are_refused_with_file_sheet_and_row() {
                 .write_string(0, 0, "合计")
                 .unwrap();
         },
-        &["2 sheets hold data", "`Sheet1`", "`汇总`"],
+        &["2 sheets hold data", "`Sheet1`", "`汇总`", "--sheet"],
     );
     // merged cells
     refused(
@@ -159,4 +159,44 @@ fn an_empty_workbook_is_refused() {
         panic!("an empty workbook must be refused")
     };
     assert!(e.to_string().contains("sheets are empty"), "{e}");
+}
+
+#[test]
+fn sheet_names_the_ledger_of_a_workbook_with_several() {
+    use fencheng::ledger::ReadOptions;
+    let dir = tempfile::tempdir().unwrap();
+    let sc = xlsx_ledger(dir.path(), |wb| {
+        wb.add_worksheet()
+            .set_name("汇总")
+            .unwrap()
+            .write_string(0, 0, "合计")
+            .unwrap();
+    });
+    let read = |sheet: &str| {
+        LedgerScan::open(
+            &sc.ledgers,
+            ReadOptions {
+                encoding: Encoding::Utf8,
+                sheet: Some(sheet.to_string()),
+            },
+        )
+    };
+    // every workbook of the folder is read from its `Sheet1`
+    let scan = read("Sheet1").unwrap();
+    let opts = RunOptions {
+        granularity: Granularity::Receipt,
+        quarantine: false,
+    };
+    let by_sheet = run_scenario(&sc, &scan, opts).unwrap();
+    let csv = run(&Scenario::load(&PathBuf::from(format!("{MINI}/fixed.toml"))).unwrap()).unwrap();
+    assert_eq!(by_sheet.settlement, csv.settlement);
+    // a sheet that is not there is named, with the sheets there are
+    let Err(e) = read("台账") else {
+        panic!("an absent sheet must be refused")
+    };
+    let e = e.to_string();
+    assert!(
+        e.contains("--sheet `台账`") && e.contains("`Sheet1`"),
+        "{e}"
+    );
 }

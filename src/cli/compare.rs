@@ -32,6 +32,9 @@ pub struct CompareArgs {
     /// Encoding of CSV ledgers.
     #[arg(long, value_enum, default_value_t = Encoding::Utf8)]
     encoding: Encoding,
+    /// The sheet of .xlsx ledgers (needed when a workbook has data on several sheets).
+    #[arg(long)]
+    sheet: Option<String>,
     /// How many winners and losers to print.
     #[arg(long, default_value_t = 10)]
     top: usize,
@@ -75,7 +78,11 @@ pub fn compare_cmd(a: CompareArgs) -> Result<()> {
         granularity: a.granularity,
         quarantine: false,
     };
-    let (results, scans) = run_all(&scenarios, run_opts, a.encoding)?;
+    let (results, scans) = run_all(
+        &scenarios,
+        run_opts,
+        &super::read_options(a.encoding, &a.sheet),
+    )?;
     super::output::refuse_over_inputs(
         "--out",
         &a.output.out,

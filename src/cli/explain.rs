@@ -34,11 +34,18 @@ pub struct ExplainArgs {
     /// Encoding of CSV ledgers.
     #[arg(long, value_enum, default_value_t = Encoding::Utf8)]
     encoding: Encoding,
+    /// The sheet of .xlsx ledgers (needed when a workbook has data on several sheets).
+    #[arg(long)]
+    sheet: Option<String>,
 }
 
 pub fn explain(a: ExplainArgs) -> Result<()> {
     let sc = Scenario::load(&a.scenario)?;
-    let scan = LedgerScan::open_with_progress(&sc.ledgers, a.encoding, &super::progress::bar())?;
+    let scan = LedgerScan::open_with_progress(
+        &sc.ledgers,
+        super::read_options(a.encoding, &a.sheet),
+        &super::progress::bar(),
+    )?;
     let r = run_scenario(
         &sc,
         &scan,

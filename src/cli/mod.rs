@@ -44,6 +44,17 @@ enum Command {
     Reconcile(reconcile::ReconcileArgs),
 }
 
+/// How the commands read ledgers: `--encoding` and `--sheet`.
+fn read_options(
+    encoding: fencheng::ledger::Encoding,
+    sheet: &Option<String>,
+) -> fencheng::ledger::ReadOptions {
+    fencheng::ledger::ReadOptions {
+        encoding,
+        sheet: sheet.clone(),
+    }
+}
+
 /// Runs the chosen command.
 pub fn dispatch(cli: Cli) -> Result<()> {
     match cli.command {

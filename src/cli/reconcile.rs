@@ -32,11 +32,14 @@ pub struct ReconcileArgs {
     /// Encoding of CSV ledgers.
     #[arg(long, value_enum, default_value_t = Encoding::Utf8)]
     encoding: Encoding,
+    /// The sheet of .xlsx ledgers (needed when a workbook has data on several sheets).
+    #[arg(long)]
+    sheet: Option<String>,
 }
 
 pub fn reconcile_cmd(a: ReconcileArgs) -> Result<()> {
     let sc = Scenario::load(&a.scenario)?;
-    let scan = LedgerScan::open(&sc.ledgers, a.encoding)?;
+    let scan = LedgerScan::open(&sc.ledgers, super::read_options(a.encoding, &a.sheet))?;
     let inputs: Vec<PathBuf> = sc
         .input_files()
         .into_iter()

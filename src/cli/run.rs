@@ -24,6 +24,9 @@ pub struct RunArgs {
     /// Encoding of CSV ledgers.
     #[arg(long, value_enum, default_value_t = Encoding::Utf8)]
     encoding: Encoding,
+    /// The sheet of .xlsx ledgers (needed when a workbook has data on several sheets).
+    #[arg(long)]
+    sheet: Option<String>,
     /// Run without the bad rows and write them to this CSV file.
     #[arg(long)]
     quarantine: Option<PathBuf>,
@@ -39,14 +42,14 @@ pub struct RunArgs {
 pub fn run_all(
     scenarios: &[Scenario],
     opts: RunOptions,
-    encoding: Encoding,
+    read: &fencheng::ledger::ReadOptions,
 ) -> Result<(Vec<ScenarioResult>, Vec<LedgerScan>)> {
     let mut ledger_sets: Vec<Vec<PathBuf>> = scenarios.iter().map(|s| s.ledgers.clone()).collect();
     ledger_sets.sort();
     ledger_sets.dedup();
     let scans = ledger_sets
         .iter()
-        .map(|l| LedgerScan::open_with_progress(l, encoding, &super::progress::bar()))
+        .map(|l| LedgerScan::open_with_progress(l, read.clone(), &super::progress::bar()))
         .collect::<Result<Vec<_>>>()?;
     let results = scenarios
         .par_iter()
@@ -84,7 +87,7 @@ pub fn run(a: RunArgs) -> Result<()> {
         granularity: a.granularity,
         quarantine: a.quarantine.is_some(),
     };
-    let (results, scans) = run_all(&scenarios, opts, a.encoding)?;
+    let (results, scans) = run_all(&scenarios, opts, &super::read_options(a.encoding, &a.sheet))?;
     let inputs = super::output::inputs_of(&results, &scans);
     super::output::refuse_over_inputs("--out", &a.output.out, &inputs)?;
     if let Some(q) = &a.quarantine {

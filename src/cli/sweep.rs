@@ -31,6 +31,9 @@ pub struct SweepArgs {
     /// Encoding of CSV ledgers.
     #[arg(long, value_enum, default_value_t = Encoding::Utf8)]
     encoding: Encoding,
+    /// The sheet of .xlsx ledgers (needed when a workbook has data on several sheets).
+    #[arg(long)]
+    sheet: Option<String>,
     /// Print nothing but errors.
     #[arg(long)]
     quiet: bool,
@@ -159,7 +162,7 @@ pub fn sweep(a: SweepArgs) -> Result<()> {
     } else {
         vec![plan.scenario.clone(), plan.against.clone()]
     };
-    let (results, scans) = run_all(&to_run, opts, a.encoding)?;
+    let (results, scans) = run_all(&to_run, opts, &super::read_options(a.encoding, &a.sheet))?;
     let mut inputs = super::output::inputs_of(&results, &scans);
     inputs.push(a.sweep.clone());
     super::output::refuse_over_inputs("--out", &a.output.out, &inputs)?;

@@ -26,10 +26,17 @@ pub struct ValidateArgs {
     /// Encoding of CSV ledgers.
     #[arg(long, value_enum, default_value_t = Encoding::Utf8)]
     encoding: Encoding,
+    /// The sheet of .xlsx ledgers (needed when a workbook has data on several sheets).
+    #[arg(long)]
+    sheet: Option<String>,
 }
 
 pub fn validate(a: ValidateArgs) -> Result<()> {
-    let scan = LedgerScan::open_with_progress(&a.ledgers, a.encoding, &super::progress::bar())?;
+    let scan = LedgerScan::open_with_progress(
+        &a.ledgers,
+        super::read_options(a.encoding, &a.sheet),
+        &super::progress::bar(),
+    )?;
     let bad_keys = match (&a.regions, &a.rulebook) {
         (Some(r), Some(b)) => {
             let (regions, rules) = (RegionTable::load(r)?, RuleSet::load(b)?);

@@ -28,7 +28,7 @@ mod xlsx;
 
 pub use level::BudgetLevel;
 pub use pass::{OnProgress, Progress};
-pub use read::{resolve_sources, Encoding};
+pub use read::{resolve_sources, Encoding, ReadOptions};
 pub use rejects::{Quarantined, RejectedRow, Rejects, SetAside};
 pub use row::{ProblemKind, RowProblem};
 pub(crate) use store::Chunk;

@@ -16,7 +16,7 @@
 
 use super::columns::*;
 use super::merge::merge;
-use super::read::{csv_shape_problem, format_of, is_not_utf8, typed_file, Encoding, Format};
+use super::read::{csv_shape_problem, format_of, is_not_utf8, typed_file, Format, ReadOptions};
 use super::rejects::RejectedRow;
 use super::row::{ProblemKind, RowProblem};
 use super::store::ReceiptStore;
@@ -94,7 +94,7 @@ fn sha256_file(path: &Path) -> Result<String> {
 /// `hash_files`, each file's SHA-256.
 fn run_workers(
     paths: &[PathBuf],
-    encoding: Encoding,
+    opts: &ReadOptions,
     make: impl Fn() -> Worker + Sync,
     hash_files: bool,
     what: &str,
@@ -121,7 +121,7 @@ fn run_workers(
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some(path) = paths.get(i) else { break };
             let res = (|| -> Result<()> {
-                let typed = typed_file(path, encoding)?;
+                let typed = typed_file(path, opts)?;
                 let before = {
                     let mut w = shared.lock().expect("worker lock");
                     w.start_file(FileCtx {
@@ -200,13 +200,13 @@ fn run_workers(
 /// The summing pass (see the module doc).
 pub(crate) fn sum_ledger(
     paths: &[PathBuf],
-    encoding: Encoding,
+    opts: &ReadOptions,
     progress: OnProgress<'_>,
 ) -> Result<PassResult> {
     let start = std::time::Instant::now();
     let (workers, rows_per_file, sha256) = run_workers(
         paths,
-        encoding,
+        opts,
         || Worker::new(true, None),
         true,
         "reading",
@@ -225,7 +225,7 @@ pub(crate) fn sum_ledger(
 /// hash met another), by a listing pass over the files; a row with both gets both.
 pub(crate) fn list_rows(
     paths: &[PathBuf],
-    encoding: Encoding,
+    opts: &ReadOptions,
     bad_keys: &BTreeMap<ShareKey, RowProblem>,
     candidates: &HashSet<u64>,
 ) -> Result<Vec<RejectedRow>> {
@@ -249,7 +249,7 @@ pub(crate) fn list_rows(
             }),
         )
     };
-    let (workers, _, _) = run_workers(paths, encoding, make, false, "listing", &|_| {})?;
+    let (workers, _, _) = run_workers(paths, opts, make, false, "listing", &|_| {})?;
     let mut rows: BTreeMap<(PathBuf, u64), RejectedRow> = BTreeMap::new();
     let mut vouchers: BTreeMap<(i32, String), Vec<RejectedRow>> = BTreeMap::new();
     for w in workers {

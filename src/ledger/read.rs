@@ -19,6 +19,25 @@ pub enum Encoding {
     Gbk,
 }
 
+/// How to read ledger files: the text encoding of CSV files and, for Excel workbooks with
+/// several sheets, which sheet holds the ledger.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ReadOptions {
+    /// Encoding of CSV ledgers.
+    pub encoding: Encoding,
+    /// The sheet of an `.xlsx` ledger (`--sheet`); `None`: its one sheet with data.
+    pub sheet: Option<String>,
+}
+
+impl From<Encoding> for ReadOptions {
+    fn from(encoding: Encoding) -> ReadOptions {
+        ReadOptions {
+            encoding,
+            sheet: None,
+        }
+    }
+}
+
 /// File format of one ledger file, from its extension.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -170,7 +189,7 @@ fn guard(length_guard: Option<String>) -> Option<Expr> {
 }
 
 /// Opens one ledger file and checks that it has the required columns.
-pub(crate) fn open_file(path: &Path, encoding: Encoding) -> Result<Opened> {
+pub(crate) fn open_file(path: &Path, opts: &ReadOptions) -> Result<Opened> {
     let format = format_of(path).ok_or_else(|| {
         Error::file(
             path,
@@ -183,7 +202,7 @@ pub(crate) fn open_file(path: &Path, encoding: Encoding) -> Result<Opened> {
     }
     let pl_path = PlRefPath::new(path.to_string_lossy().as_ref());
     let mut decoded = None;
-    let lf = match (format, encoding) {
+    let lf = match (format, opts.encoding) {
         (Format::Parquet, _) => {
             let args = ScanArgsParquet {
                 glob: false,
@@ -193,7 +212,7 @@ pub(crate) fn open_file(path: &Path, encoding: Encoding) -> Result<Opened> {
         }
         (Format::Csv, Encoding::Utf8) => csv_reader(pl_path),
         (Format::Xlsx, _) => {
-            let tmp = super::xlsx::xlsx_to_csv(path)?;
+            let tmp = super::xlsx::xlsx_to_csv(path, opts.sheet.as_deref())?;
             let lf = csv_reader(PlRefPath::new(tmp.path().to_string_lossy().as_ref()));
             decoded = Some(tmp);
             lf
@@ -313,14 +332,14 @@ pub(crate) struct Typed {
 /// text; `region_code`, `item_code`, `budget_level` (and `voucher_id` when the file has it)
 /// as text; `amount` kept as `Decimal(p, 2)` when it is one (no text round trip), else as
 /// text; and [`ROW`], the row as editors show it ([`first_row`]).
-pub(crate) fn typed_file(path: &Path, encoding: Encoding) -> Result<Typed> {
+pub(crate) fn typed_file(path: &Path, opts: &ReadOptions) -> Result<Typed> {
     let Opened {
         lf,
         schema,
         hive_year,
         length_guard,
         decoded,
-    } = open_file(path, encoding)?;
+    } = open_file(path, opts)?;
     let dtype = |c: &str| schema.get(c).cloned().unwrap_or(DataType::Null);
     let text = |c: &str| {
         if dtype(c) == DataType::String {

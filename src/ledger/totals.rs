@@ -6,7 +6,7 @@
 //! [`LedgerScan::rejects`].
 
 use super::pass::{list_rows, sum_ledger, OnProgress};
-use super::read::{resolve_sources, Encoding};
+use super::read::{resolve_sources, ReadOptions};
 use super::rejects::{RejectedRow, Rejects};
 use super::row::RowProblem;
 use super::store::ReceiptStore;
@@ -79,23 +79,25 @@ pub struct LedgerScan {
     voucher_candidates: HashSet<u64>,
     store: ReceiptStore,
     paths: Vec<PathBuf>,
-    encoding: Encoding,
+    read: ReadOptions,
 }
 
 impl LedgerScan {
     /// Opens every ledger file and makes the one summing pass (streamed, in bounded memory).
-    pub fn open(inputs: &[PathBuf], encoding: Encoding) -> Result<LedgerScan> {
-        LedgerScan::open_with_progress(inputs, encoding, &|_| {})
+    /// `read` is an [`Encoding`] or [`ReadOptions`] (an xlsx ledger's sheet).
+    pub fn open(inputs: &[PathBuf], read: impl Into<ReadOptions>) -> Result<LedgerScan> {
+        LedgerScan::open_with_progress(inputs, read, &|_| {})
     }
 
     /// The same, telling `progress` after each file.
     pub fn open_with_progress(
         inputs: &[PathBuf],
-        encoding: Encoding,
+        read: impl Into<ReadOptions>,
         progress: OnProgress<'_>,
     ) -> Result<LedgerScan> {
+        let read = read.into();
         let paths = resolve_sources(inputs)?;
-        let pass = sum_ledger(&paths, encoding, progress)?;
+        let pass = sum_ledger(&paths, &read, progress)?;
         let mut files = Vec::new();
         for ((path, rows), sha256) in paths.iter().zip(pass.rows_per_file).zip(pass.sha256) {
             if rows == 0 {
@@ -125,7 +127,7 @@ impl LedgerScan {
             voucher_candidates: pass.voucher_candidates,
             store: pass.store,
             paths,
-            encoding,
+            read,
         })
     }
 
@@ -141,7 +143,7 @@ impl LedgerScan {
         let mut rows = self.rejected.clone();
         rows.extend(list_rows(
             &self.paths,
-            self.encoding,
+            &self.read,
             bad_keys,
             &self.voucher_candidates,
         )?);

@@ -1,8 +1,9 @@
 //! Excel ledgers (`.xlsx`, the files bureaus keep): the one sheet holding the ledger is
 //! written out as a temporary UTF-8 CSV, cell by cell, and read like any CSV ledger, with
-//! every check. What a CSV cannot say is refused here with file, sheet and row: a workbook
-//! with data on more than one sheet (which one is the ledger?), an empty sheet, merged
-//! cells, formulas, and dates, booleans or errors where text or numbers belong.
+//! every check. The sheet is the one `--sheet` names, or the workbook's one sheet with
+//! data. What a CSV cannot say is refused here with file, sheet and row: data on more than
+//! one sheet without `--sheet` (which one is the ledger?), an empty sheet, merged cells,
+//! formulas, and dates, booleans or errors where text or numbers belong.
 
 use crate::error::{Error, Result};
 use calamine::{open_workbook, Data, Reader, Xlsx};
@@ -18,13 +19,24 @@ fn number_text(f: f64) -> String {
     }
 }
 
-/// Converts the ledger sheet of `path` to a temporary CSV file (deleted when dropped).
-pub(crate) fn xlsx_to_csv(path: &Path) -> Result<tempfile::NamedTempFile> {
+/// Converts the ledger sheet of `path` to a temporary CSV file (deleted when dropped): the
+/// sheet named `sheet`, or else the workbook's one sheet with data.
+pub(crate) fn xlsx_to_csv(path: &Path, sheet: Option<&str>) -> Result<tempfile::NamedTempFile> {
     let mut wb: Xlsx<_> = open_workbook(path)
         .map_err(|e| Error::file(path, format!("cannot open the workbook: {e}")))?;
     let names = wb.sheet_names();
+    let listed = |names: &[String]| {
+        names
+            .iter()
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let mut with_data = Vec::new();
-    for name in &names {
+    for name in names
+        .iter()
+        .filter(|n| sheet.is_none_or(|s| s == n.as_str()))
+    {
         let range = wb
             .worksheet_range(name)
             .map_err(|e| Error::file(path, format!("sheet `{name}`: cannot read it: {e}")))?;
@@ -32,23 +44,35 @@ pub(crate) fn xlsx_to_csv(path: &Path) -> Result<tempfile::NamedTempFile> {
             with_data.push((name.clone(), range));
         }
     }
+    if let Some(s) = sheet {
+        if !names.iter().any(|n| n == s) {
+            return Err(Error::Usage(format!(
+                "--sheet `{s}`: {} has no such sheet (it has {})",
+                path.display(),
+                listed(&names)
+            )));
+        }
+    }
     let (sheet, range) = match with_data.len() {
         1 => with_data.pop().expect("one"),
         0 => {
             return Err(Error::file(
                 path,
-                "the workbook's sheets are empty: no ledger",
+                match sheet {
+                    Some(s) => format!("sheet `{s}` is empty: no ledger"),
+                    None => "the workbook's sheets are empty: no ledger".to_string(),
+                },
             ))
         }
         _ => {
-            let listed: Vec<String> = with_data.iter().map(|(n, _)| format!("`{n}`")).collect();
+            let data: Vec<String> = with_data.iter().map(|(n, _)| n.clone()).collect();
             return Err(Error::file(
                 path,
                 format!(
-                    "{} sheets hold data ({}): keep the ledger alone in its workbook, or \
-                     save its sheet as CSV (nothing on another sheet may go unread)",
+                    "{} sheets hold data ({}): name the ledger's with --sheet (nothing on \
+                     another sheet may go unread silently)",
                     with_data.len(),
-                    listed.join(", ")
+                    listed(&data)
                 ),
             ));
         }
