@@ -21,29 +21,11 @@ fn run(file: &str) -> ScenarioResult {
     run_scenario(&sc, &scan, opts).unwrap()
 }
 
-/// A settlement column of a row by its CSV name.
+/// A settlement column of a row by its CSV name (the reconcile command's one mapping).
 fn column(r: &SettlementRow, name: &str) -> i64 {
-    match name {
-        "collected" => r.parts.collected,
-        "to_central" => r.parts.to_central,
-        "to_province" => r.parts.to_province,
-        "to_prefecture" => r.parts.to_prefecture,
-        "retained" => r.parts.retained,
-        "from_counties" => r.from_counties,
-        "base_paid" => r.base_paid,
-        "base_received" => r.base_received,
-        "subsidy_paid" => r.subsidy_paid,
-        "subsidy_received" => r.subsidy_received,
-        "rebates" => r.rebates,
-        "transfers" => r.transfers,
-        "special_remit" => r.special_remit,
-        "adjustment" => r.adjustment,
-        "available" => r.available,
-        "disposable" => r.disposable,
-        "advances" => r.advances,
-        "balance_due" => r.balance_due,
-        other => panic!("no column {other}"),
-    }
+    fencheng::reconcile::figure(r, name)
+        .flatten()
+        .unwrap_or_else(|| panic!("no money column {name}"))
 }
 
 #[test]
