@@ -22,6 +22,7 @@
 //! ```
 
 pub mod baseline;
+pub mod engine;
 pub mod error;
 pub mod explain;
 pub mod ledger;

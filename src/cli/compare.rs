@@ -4,14 +4,13 @@
 //! `comparison_totals`, `retention`), and print the change by level, by prefecture and the
 //! biggest winners and losers ([`super::compare_text`]).
 
-use super::run::{load_scenarios, run_all};
+use super::{Encoding, Granularity};
 use clap::Args;
-use fencheng::ledger::Encoding;
+use fencheng::engine::Engine;
 use fencheng::report::comparison::comparison_tables;
 use fencheng::report::{manifest::manifest, run_tables, write_output};
-use fencheng::scenario::compare::{analyse, AnalysisOptions};
+use fencheng::scenario::compare::AnalysisOptions;
 use fencheng::scenario::run::RunOptions;
-use fencheng::split::Granularity;
 use fencheng::{Error, Result};
 use rust_decimal::Decimal;
 use std::path::PathBuf;
@@ -73,32 +72,21 @@ pub fn compare_cmd(a: CompareArgs) -> Result<()> {
     };
     let mut paths = vec![a.against.clone()];
     paths.extend(a.scenarios.iter().cloned());
-    let scenarios = load_scenarios(&paths)?;
+    let scenarios = Engine::load_scenarios(&paths)?;
     let run_opts = RunOptions {
-        granularity: a.granularity,
+        granularity: a.granularity.into(),
         quarantine: false,
     };
-    let (results, scans) = run_all(
-        &scenarios,
-        run_opts,
-        &super::read_options(a.encoding, &a.sheet),
-    )?;
-    super::output::refuse_over_inputs(
-        "--out",
-        &a.output.out,
-        &super::output::inputs_of(&results, &scans),
-    )?;
+    let mut engine = super::engine(a.encoding, &a.sheet);
+    let results = engine.run(&scenarios, run_opts)?;
+    super::output::refuse_over_inputs("--out", &a.output.out, &engine.input_files(&results))?;
     let (reference, others) = results
         .split_first()
         .ok_or_else(|| Error::Usage("no scenario".into()))?;
-    let analyses = others
-        .iter()
-        .map(|s| analyse(reference, s, opts))
-        .collect::<Result<Vec<_>>>()?;
+    let analyses = Engine::compare(reference, others, opts)?;
     let mut out_tables = run_tables(&results);
     out_tables.extend(comparison_tables(&analyses, &results, &reference.regions));
-    let ledger_files: Vec<_> = scans.iter().flat_map(|s| s.files.clone()).collect();
-    let mut manifest = manifest("compare", &results, &ledger_files)?;
+    let mut manifest = manifest("compare", &results, &engine.ledger_files())?;
     manifest["reference"] = serde_json::json!(reference.scenario.name);
     manifest["discount"] = serde_json::json!(opts.discount.to_string());
     manifest["groups_year"] = serde_json::json!(analyses

@@ -1,11 +1,11 @@
 //! `fencheng explain SCENARIO --region CODE --year YEAR`: how every settlement figure of
 //! one region-year was reached, line by line; `--format json` for tools.
 
+use super::{Encoding, Granularity};
 use clap::{Args, ValueEnum};
-use fencheng::ledger::{Encoding, LedgerScan};
-use fencheng::scenario::run::{run_scenario, RunOptions};
+use fencheng::engine::Engine;
+use fencheng::scenario::run::RunOptions;
 use fencheng::scenario::Scenario;
-use fencheng::split::Granularity;
 use fencheng::{Error, Result};
 use std::path::PathBuf;
 
@@ -41,26 +41,14 @@ pub struct ExplainArgs {
 
 pub fn explain(a: ExplainArgs) -> Result<()> {
     let sc = Scenario::load(&a.scenario)?;
-    let scan = LedgerScan::open_with_progress(
-        &sc.ledgers,
-        super::read_options(a.encoding, &a.sheet),
-        &super::progress::bar(),
-    )?;
-    let r = run_scenario(
+    let r = super::engine(a.encoding, &a.sheet).run_one(
         &sc,
-        &scan,
         RunOptions {
-            granularity: a.granularity,
+            granularity: a.granularity.into(),
             quarantine: false,
         },
     )?;
-    let code = r
-        .regions
-        .find(&a.region)
-        .map_err(Error::Input)?
-        .code
-        .clone();
-    let e = fencheng::explain::explain(&r, &code, a.year)?;
+    let e = Engine::explain(&r, &a.region, a.year)?;
     match a.format {
         Format::Text => print!("{}", e.render_text()),
         Format::Json => println!(

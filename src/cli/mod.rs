@@ -44,15 +44,50 @@ enum Command {
     Reconcile(reconcile::ReconcileArgs),
 }
 
-/// How the commands read ledgers: `--encoding` and `--sheet`.
-fn read_options(
-    encoding: fencheng::ledger::Encoding,
-    sheet: &Option<String>,
-) -> fencheng::ledger::ReadOptions {
-    fencheng::ledger::ReadOptions {
-        encoding,
-        sheet: sheet.clone(),
+/// `--granularity`: the library's [`fencheng::split::Granularity`] as a flag value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Granularity {
+    /// Every ledger row split on its own, as the treasury does.
+    Receipt,
+    /// Each monthly total per region × item × level split as one receipt.
+    Monthly,
+}
+
+impl From<Granularity> for fencheng::split::Granularity {
+    fn from(g: Granularity) -> Self {
+        match g {
+            Granularity::Receipt => Self::Receipt,
+            Granularity::Monthly => Self::Monthly,
+        }
     }
+}
+
+/// `--encoding`: the library's [`fencheng::ledger::Encoding`] as a flag value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Encoding {
+    /// UTF-8, with or without byte-order mark.
+    Utf8,
+    /// GBK / GB18030, as Chinese finance systems export it.
+    Gbk,
+}
+
+impl From<Encoding> for fencheng::ledger::Encoding {
+    fn from(e: Encoding) -> Self {
+        match e {
+            Encoding::Utf8 => Self::Utf8,
+            Encoding::Gbk => Self::Gbk,
+        }
+    }
+}
+
+/// The engine every command calls, reading ledgers as `--encoding` and `--sheet` say and
+/// drawing a progress bar of each ledger pass on a terminal.
+fn engine(encoding: Encoding, sheet: &Option<String>) -> fencheng::engine::Engine {
+    fencheng::engine::Engine::new(fencheng::ledger::ReadOptions {
+        encoding: encoding.into(),
+        sheet: sheet.clone(),
+    })
+    .with_progress(progress::bar())
 }
 
 /// Runs the chosen command.

@@ -1,10 +1,8 @@
 //! The flags every command that writes an output folder shares.
 
 use clap::Args;
-use fencheng::ledger::LedgerScan;
 use fencheng::report::xlsx::{DisplayUnit, WorkbookOptions};
 use fencheng::report::WriteOptions;
-use fencheng::scenario::run::ScenarioResult;
 use fencheng::{Error, Result};
 use std::path::{Path, PathBuf};
 
@@ -39,20 +37,6 @@ impl OutputArgs {
             csv_bom: self.csv_bom,
         }
     }
-}
-
-/// Every input file of the runs: scenario files, tables and ledger files.
-pub fn inputs_of(results: &[ScenarioResult], scans: &[LedgerScan]) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = results
-        .iter()
-        .flat_map(|r| r.scenario.input_files())
-        .collect();
-    files.extend(
-        scans
-            .iter()
-            .flat_map(|s| s.files.iter().map(|f| f.path.clone())),
-    );
-    files
 }
 
 /// `path` made absolute without requiring it to exist (its parent must).

@@ -2,12 +2,11 @@
 //! figures; every difference listed with the explain lines of its region-year, written to
 //! `reconcile.csv`; exit 0 only when nothing differs.
 
+use super::{Encoding, Granularity};
 use clap::Args;
-use fencheng::ledger::{Encoding, LedgerScan};
 use fencheng::reconcile::{differences_csv, read_expected, reconcile};
-use fencheng::scenario::run::{run_scenario, RunOptions};
+use fencheng::scenario::run::RunOptions;
 use fencheng::scenario::Scenario;
-use fencheng::split::Granularity;
 use fencheng::{Error, Result};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -39,19 +38,20 @@ pub struct ReconcileArgs {
 
 pub fn reconcile_cmd(a: ReconcileArgs) -> Result<()> {
     let sc = Scenario::load(&a.scenario)?;
-    let scan = LedgerScan::open(&sc.ledgers, super::read_options(a.encoding, &a.sheet))?;
+    let mut engine = super::engine(a.encoding, &a.sheet);
+    let ledger_files = engine.ledgers(&sc.ledgers)?.files.clone();
     let inputs: Vec<PathBuf> = sc
         .input_files()
         .into_iter()
-        .chain(scan.files.iter().map(|f| f.path.clone()))
+        .chain(ledger_files.into_iter().map(|f| f.path))
         .chain([a.expected.clone()])
         .collect();
     super::output::refuse_over_inputs("--out", &a.out, &inputs)?;
     let opts = RunOptions {
-        granularity: a.granularity,
+        granularity: a.granularity.into(),
         quarantine: false,
     };
-    let r = run_scenario(&sc, &scan, opts)?;
+    let r = engine.run_one(&sc, opts)?;
     let expected = read_expected(&a.expected, a.year, &r.regions.province().code)?;
     let diffs = reconcile(&r, &a.expected, &expected)?;
     std::fs::write(&a.out, differences_csv(&diffs)).map_err(|e| Error::io(&a.out, e))?;

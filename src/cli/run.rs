@@ -1,14 +1,12 @@
 //! `fencheng run SCENARIO… --out DIR`: settle scenarios (in parallel) and write the tables.
 
 use super::summary::print_summary;
+use super::{Encoding, Granularity};
 use clap::Args;
-use fencheng::ledger::{Encoding, LedgerScan};
+use fencheng::engine::Engine;
 use fencheng::report::{manifest::manifest, run_tables, write_output};
-use fencheng::scenario::run::{run_scenario, RunOptions, ScenarioResult};
-use fencheng::scenario::Scenario;
-use fencheng::split::Granularity;
-use fencheng::{Error, Result};
-use rayon::prelude::*;
+use fencheng::scenario::run::{RunOptions, ScenarioResult};
+use fencheng::Result;
 use std::path::PathBuf;
 
 #[derive(Args, Debug)]
@@ -38,72 +36,23 @@ pub struct RunArgs {
     json: bool,
 }
 
-/// Opens each distinct ledger set once and runs every scenario on it.
-pub fn run_all(
-    scenarios: &[Scenario],
-    opts: RunOptions,
-    read: &fencheng::ledger::ReadOptions,
-) -> Result<(Vec<ScenarioResult>, Vec<LedgerScan>)> {
-    let mut ledger_sets: Vec<Vec<PathBuf>> = scenarios.iter().map(|s| s.ledgers.clone()).collect();
-    ledger_sets.sort();
-    ledger_sets.dedup();
-    let scans = ledger_sets
-        .iter()
-        .map(|l| LedgerScan::open_with_progress(l, read.clone(), &super::progress::bar()))
-        .collect::<Result<Vec<_>>>()?;
-    let results = scenarios
-        .par_iter()
-        .map(|sc| {
-            let i = ledger_sets
-                .iter()
-                .position(|l| *l == sc.ledgers)
-                .expect("ledger set opened");
-            run_scenario(sc, &scans[i], opts)
-        })
-        .collect::<Result<Vec<_>>>()?;
-    Ok((results, scans))
-}
-
-pub fn load_scenarios(paths: &[PathBuf]) -> Result<Vec<Scenario>> {
-    let scenarios = paths
-        .iter()
-        .map(|p| Scenario::load(p))
-        .collect::<Result<Vec<_>>>()?;
-    for (i, a) in scenarios.iter().enumerate() {
-        if scenarios[..i].iter().any(|b| b.name == a.name) {
-            return Err(Error::key(
-                &a.file,
-                "scenario.name",
-                format!("two scenarios are named `{}`", a.name),
-            ));
-        }
-    }
-    Ok(scenarios)
-}
-
 pub fn run(a: RunArgs) -> Result<()> {
-    let scenarios = load_scenarios(&a.scenarios)?;
+    let scenarios = Engine::load_scenarios(&a.scenarios)?;
     let opts = RunOptions {
-        granularity: a.granularity,
+        granularity: a.granularity.into(),
         quarantine: a.quarantine.is_some(),
     };
-    let (results, scans) = run_all(&scenarios, opts, &super::read_options(a.encoding, &a.sheet))?;
-    let inputs = super::output::inputs_of(&results, &scans);
+    let mut engine = super::engine(a.encoding, &a.sheet);
+    let results = engine.run(&scenarios, opts)?;
+    let inputs = engine.input_files(&results);
     super::output::refuse_over_inputs("--out", &a.output.out, &inputs)?;
     if let Some(q) = &a.quarantine {
         super::output::refuse_over_inputs("--quarantine", q, &inputs)?;
         // every scenario's rejected rows, once each; written even when there are none, so
         // an earlier run's file never stands for this one
-        let mut all = fencheng::ledger::Rejects::default();
-        for r in &results {
-            all.rows.extend(r.rejects.rows.iter().cloned());
-        }
-        all.rows.sort();
-        all.rows.dedup();
-        all.write_csv(q)?;
+        Engine::quarantined_rows(&results).write_csv(q)?;
     }
-    let ledger_files: Vec<_> = scans.iter().flat_map(|s| s.files.clone()).collect();
-    let manifest = manifest("run", &results, &ledger_files)?;
+    let manifest = manifest("run", &results, &engine.ledger_files())?;
     let out = write_output(
         &a.output.out,
         &run_tables(&results),

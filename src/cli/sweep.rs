@@ -2,16 +2,13 @@
 //! summary row per point (`sweep_summary`) and one per point and year
 //! (`comparison_summary`), with a progress bar on a terminal.
 
-use super::run::run_all;
+use super::{Encoding, Granularity};
 use clap::Args;
-use fencheng::ledger::Encoding;
 use fencheng::report::manifest::{file_entry, manifest};
-use fencheng::report::table::{Table, Values::*};
+use fencheng::report::sweep::sweep_summary;
 use fencheng::report::write_output;
 use fencheng::scenario::compare::SummaryRow;
-use fencheng::scenario::run::RunOptions;
-use fencheng::scenario::sweep::{plan, Evaluator, Point, SweepPlan};
-use fencheng::split::Granularity;
+use fencheng::scenario::sweep::SweepPlan;
 use fencheng::{Error, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
@@ -51,144 +48,30 @@ fn progress(n: usize, quiet: bool) -> ProgressBar {
     bar
 }
 
-/// One row per grid point: axis values, then the change summed over the years and the
-/// spread of the last year.
-fn sweep_summary(plan: &SweepPlan, points: &[Point], summaries: &[Vec<SummaryRow>]) -> Table {
-    let mut t = Table::new("sweep_summary")
-        .col("sweep", Text(vec![plan.name.clone(); points.len()]))
-        .col(
-            "point",
-            Int(points.iter().map(|p| p.index as i64).collect()),
-        );
-    for (k, axis) in plan.axes.iter().enumerate() {
-        t = t.col(
-            &axis.name,
-            Text(points.iter().map(|p| p.values[k].label()).collect()),
-        );
-    }
-    let last = |s: &Vec<SummaryRow>| s.last().cloned();
-    let sum = |f: fn(&SummaryRow) -> i64| {
-        Money(summaries.iter().map(|s| s.iter().map(f).sum()).collect())
-    };
-    t.col(
-        "years",
-        Text(
-            summaries
-                .iter()
-                .map(|s| {
-                    format!(
-                        "{}–{}",
-                        s.first().map_or(0, |r| r.year),
-                        s.last().map_or(0, |r| r.year)
-                    )
-                })
-                .collect(),
-        ),
-    )
-    .col("delta_counties", sum(|r| r.delta_counties))
-    .col("delta_prefectures", sum(|r| r.delta_prefectures))
-    .col("delta_province", sum(|r| r.delta_province))
-    .col(
-        "winners_last_year",
-        Int(summaries
-            .iter()
-            .map(|s| last(s).map_or(0, |r| r.winners as i64))
-            .collect()),
-    )
-    .col(
-        "losers_last_year",
-        Int(summaries
-            .iter()
-            .map(|s| last(s).map_or(0, |r| r.losers as i64))
-            .collect()),
-    )
-    .col(
-        "gini_reference_last_year",
-        Float(
-            summaries
-                .iter()
-                .map(|s| last(s).map(|r| r.reference.gini))
-                .collect(),
-        ),
-    )
-    .col(
-        "gini_last_year",
-        Float(
-            summaries
-                .iter()
-                .map(|s| last(s).map(|r| r.spread.gini))
-                .collect(),
-        ),
-    )
-    .col(
-        "cv_last_year",
-        Float(
-            summaries
-                .iter()
-                .map(|s| last(s).map(|r| r.spread.cv))
-                .collect(),
-        ),
-    )
-    .col(
-        "max_min_ratio_last_year",
-        Float(
-            summaries
-                .iter()
-                .map(|s| last(s).and_then(|r| r.spread.max_min_ratio))
-                .collect(),
-        ),
-    )
-}
-
 pub fn sweep(a: SweepArgs) -> Result<()> {
     let start = Instant::now();
     let plan = SweepPlan::load(&a.sweep)?;
-    let points = plan.points()?;
-    let granularity = a.granularity.unwrap_or(plan.granularity);
-    if granularity == Granularity::Receipt {
-        return Err(Error::Usage(format!(
-            "--granularity {}",
-            plan::RECEIPT_REFUSED
-        )));
-    }
-    let opts = RunOptions {
-        granularity,
-        quarantine: false,
-    };
-    // the reference is often the base itself: run it once then
-    let same = plan.scenario == plan.against;
-    let to_run = if same {
-        vec![plan.scenario.clone()]
-    } else {
-        vec![plan.scenario.clone(), plan.against.clone()]
-    };
-    let (results, scans) = run_all(&to_run, opts, &super::read_options(a.encoding, &a.sheet))?;
-    let mut inputs = super::output::inputs_of(&results, &scans);
+    let mut engine = super::engine(a.encoding, &a.sheet);
+    let bar = progress(plan.points()?.len(), a.quiet);
+    let outcome = engine.sweep(&plan, a.granularity.map(Into::into), &|| bar.inc(1))?;
+    bar.finish_and_clear();
+    let mut inputs = engine.input_files(&outcome.results);
     inputs.push(a.sweep.clone());
     super::output::refuse_over_inputs("--out", &a.output.out, &inputs)?;
-    let (base, reference) = (&results[0], &results[if same { 0 } else { 1 }]);
-    // preparing = reading the ledgers, the full run of the base (and the reference), and
-    // the evaluator's tables; evaluating = the points alone
-    let evaluator = Evaluator::new(base, reference, &plan.axes)?;
-    let prepared = start.elapsed().as_secs_f64();
-    let eval_start = Instant::now();
-    let bar = progress(points.len(), a.quiet);
-    let summaries = evaluator.summarize_all(&points, &|| bar.inc(1))?;
-    bar.finish_and_clear();
-    let eval_secs = eval_start.elapsed().as_secs_f64();
-    let all: Vec<SummaryRow> = summaries.iter().flatten().cloned().collect();
+    let reference = outcome.reference();
+    let all: Vec<SummaryRow> = outcome.summaries.iter().flatten().cloned().collect();
     let out_tables = vec![
-        sweep_summary(&plan, &points, &summaries),
+        sweep_summary(&plan, &outcome.points, &outcome.summaries),
         fencheng::report::comparison::comparison_summary(&all, &reference.scenario.name),
     ];
-    let ledger_files: Vec<_> = scans.iter().flat_map(|s| s.files.clone()).collect();
-    let mut m = manifest("sweep", &results, &ledger_files)?;
+    let mut m = manifest("sweep", &outcome.results, &engine.ledger_files())?;
+    let (prepared, eval_secs) = (outcome.seconds_preparing, outcome.seconds_evaluating);
     m["sweep"] = serde_json::json!({
         "name": plan.name,
         "file": file_entry(&a.sweep)?,
-        "points": points.len(),
+        "points": outcome.points.len(),
         "axes": plan.axes.iter().map(|x| x.name.clone()).collect::<Vec<_>>(),
-        "granularity": granularity,
+        "granularity": outcome.granularity,
         "seconds_preparing": prepared,
         "seconds_evaluating": eval_secs,
     });
@@ -196,16 +79,16 @@ pub fn sweep(a: SweepArgs) -> Result<()> {
         Ok(())
     })?;
     if !a.quiet {
-        let rate = points.len() as f64 / eval_secs.max(1e-9);
+        let rate = outcome.points.len() as f64 / eval_secs.max(1e-9);
         println!(
             "{} points against {}: prepared in {prepared:.2} s, evaluated in {eval_secs:.3} s ({rate:.0} points/s); total {:.2} s",
-            points.len(),
+            outcome.points.len(),
             reference.scenario.name,
             start.elapsed().as_secs_f64()
         );
         println!("wrote {}", out.display());
     }
-    if points.is_empty() {
+    if outcome.points.is_empty() {
         return Err(Error::Usage("the grid has no points".into()));
     }
     Ok(())

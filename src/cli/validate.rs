@@ -1,23 +1,25 @@
-//! `fencheng validate LEDGER…`: every problem of a ledger, grouped, with rejected rows
-//! written to a file on request. Exit 1 when any row is rejected.
+//! `fencheng validate SCENARIO.toml` or `fencheng validate LEDGER… [--regions F --rulebook F]`:
+//! every problem of a ledger, grouped, with rejected rows written to a file on request.
+//! Exit 1 when any row is rejected.
 
+use super::Encoding;
 use clap::Args;
-use fencheng::ledger::{Encoding, LedgerScan};
 use fencheng::regions::RegionTable;
 use fencheng::rules::RuleSet;
+use fencheng::scenario::Scenario;
 use fencheng::{Error, Result};
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 #[derive(Args, Debug)]
 pub struct ValidateArgs {
-    /// Ledger files, folders or globs.
+    /// A scenario file (its ledgers judged against its region table and rulebook, as `run`
+    /// judges them), or ledger files, folders or globs (CSV, Parquet or xlsx).
     #[arg(required = true)]
-    ledgers: Vec<PathBuf>,
-    /// Region table, to check region codes and levels.
+    inputs: Vec<PathBuf>,
+    /// Region table, to check the ledgers' region codes and levels (with ledger inputs).
     #[arg(long)]
     regions: Option<PathBuf>,
-    /// Rulebook, to check item codes and rules in force.
+    /// Rulebook, to check item codes and rules in force (with ledger inputs).
     #[arg(long)]
     rulebook: Option<PathBuf>,
     /// Write every rejected row (file, row, reason, fields) to this CSV.
@@ -31,41 +33,55 @@ pub struct ValidateArgs {
     sheet: Option<String>,
 }
 
+/// The one scenario file among the inputs, if the inputs are one `.toml` file.
+fn scenario_input(inputs: &[PathBuf]) -> Option<&PathBuf> {
+    match inputs {
+        [one] if one.extension().is_some_and(|e| e == "toml") => Some(one),
+        _ => None,
+    }
+}
+
 pub fn validate(a: ValidateArgs) -> Result<()> {
-    let scan = LedgerScan::open_with_progress(
-        &a.ledgers,
-        super::read_options(a.encoding, &a.sheet),
-        &super::progress::bar(),
-    )?;
-    let bad_keys = match (&a.regions, &a.rulebook) {
-        (Some(r), Some(b)) => {
-            let (regions, rules) = (RegionTable::load(r)?, RuleSet::load(b)?);
-            rules
-                .check_regions(&regions)
-                .map_err(|(k, e)| Error::key(b, k, e))?;
-            fencheng::split::key_problems(&scan, &regions, &rules)
-        }
-        (None, None) => BTreeMap::new(),
-        _ => {
-            return Err(Error::Usage(
-                "give both --regions and --rulebook, or neither".into(),
-            ))
-        }
-    };
-    let rejects = scan.rejects(&bad_keys)?;
-    let rows: u64 = scan.files.iter().map(|f| f.rows).sum();
+    let mut engine = super::engine(a.encoding, &a.sheet);
+    let found =
+        if let Some(path) = scenario_input(&a.inputs) {
+            if a.regions.is_some() || a.rulebook.is_some() {
+                return Err(Error::Usage(
+                    "a scenario names its region table and rulebook: drop --regions and --rulebook"
+                        .into(),
+                ));
+            }
+            engine.validate(&Scenario::load(path)?)?
+        } else {
+            match (&a.regions, &a.rulebook) {
+                (Some(r), Some(b)) => {
+                    let (regions, rules) = (RegionTable::load(r)?, RuleSet::load(b)?);
+                    rules
+                        .check_regions(&regions)
+                        .map_err(|(k, e)| Error::key(b, k, e))?;
+                    engine.validate_against(&a.inputs, Some((&regions, &rules)))?
+                }
+                (None, None) => engine.validate_against(&a.inputs, None)?,
+                _ => return Err(Error::Usage(
+                    "give both --regions and --rulebook, or neither (or a scenario file instead \
+                     of the ledgers)"
+                        .into(),
+                )),
+            }
+        };
     println!(
-        "{} file(s), {rows} row(s), {} rejected",
-        scan.files.len(),
-        rejects.count()
+        "{} file(s), {} row(s), {} rejected",
+        found.files,
+        found.rows,
+        found.rejects.count()
     );
     if let Some(p) = &a.rejects {
-        rejects.write_csv(p)?;
+        found.rejects.write_csv(p)?;
     }
-    if rejects.count() > 0 {
+    if found.rejects.count() > 0 {
         return Err(Error::Ledger {
-            count: rejects.count(),
-            summary: rejects.summary(5),
+            count: found.rejects.count(),
+            summary: found.rejects.summary(5),
         });
     }
     Ok(())

@@ -9,7 +9,7 @@ use polars::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// Text encoding of CSV ledgers.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Encoding {
     /// UTF-8, with or without byte-order mark.

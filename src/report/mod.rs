@@ -8,6 +8,7 @@ pub mod html;
 pub mod manifest;
 pub mod output;
 pub mod statements;
+pub mod sweep;
 pub mod table;
 pub mod tables;
 pub mod xlsx;

@@ -190,6 +190,62 @@ fn load_chain(path: &Path, seen: &mut Vec<PathBuf>) -> Result<Table> {
     })
 }
 
+/// The keys an overlay (a what-if on top of a scenario, 情景叠加) may hold: the tables of a
+/// scenario file that change rules, regime, base or projection, and `scenario.name` /
+/// `scenario.description` / `scenario.years`.
+pub const OVERLAY_KEYS: [&str; 5] = ["scenario", "override", "regime", "baseline", "projection"];
+
+/// The scenario of `path` with `overlay` merged over it as a child file would be (its
+/// `override` list appended). Errors name the overlay's own keys: `override[0].province`
+/// is the overlay's first override whatever the scenario already holds.
+pub fn load_with_overlay(path: &Path, overlay: &Table) -> Result<(Table, Vec<PathBuf>)> {
+    let (base, chain) = load_merged(path)?;
+    for k in overlay.keys() {
+        if !OVERLAY_KEYS.contains(&k.as_str()) {
+            return Err(Error::key(
+                path,
+                k,
+                format!(
+                    "`{k}` is not a key of an overlay (one of {})",
+                    OVERLAY_KEYS.join(", ")
+                ),
+            ));
+        }
+    }
+    if let Some(h) = overlay.get("scenario") {
+        let allowed = ["name", "description", "years"];
+        match h.as_table() {
+            Some(h) => {
+                if let Some(k) = h.keys().find(|k| !allowed.contains(&k.as_str())) {
+                    return Err(Error::key(
+                        path,
+                        format!("scenario.{k}"),
+                        format!(
+                            "an overlay may set scenario.{} only (the inputs are the served scenario's)",
+                            allowed.join(", scenario.")
+                        ),
+                    ));
+                }
+            }
+            None => return Err(Error::key(path, "scenario", "must be a table")),
+        }
+    }
+    // the overlay alone on the scenario's header: its own indices in errors
+    let mut alone = overlay.clone();
+    let mut header = base
+        .get("scenario")
+        .cloned()
+        .unwrap_or(Value::Table(Table::new()));
+    if let (Some(h), Some(Value::Table(o))) = (header.as_table_mut(), overlay.get("scenario")) {
+        for (k, v) in o {
+            h.insert(k.clone(), v.clone());
+        }
+    }
+    alone.insert("scenario".into(), header);
+    parse(path, alone)?;
+    Ok((merge(base, overlay.clone()), chain))
+}
+
 fn absolutize(v: &mut Value, dir: &Path) {
     match v {
         // a glob stays a glob only in its own part: the folder it is relative to is

@@ -154,6 +154,16 @@ impl Scenario {
         Ok(sc)
     }
 
+    /// The scenario of `path` with a what-if `overlay` (the tables of a scenario file:
+    /// `override`, `regime`, `baseline`, `projection`, and `scenario.name`) merged over it,
+    /// validated as a scenario file is; see [`file::load_with_overlay`].
+    pub fn load_with_overlay(path: &Path, overlay: &toml::Table) -> Result<Scenario> {
+        let (table, chain) = file::load_with_overlay(path, overlay)?;
+        let mut sc = file::parse(path, table)?;
+        sc.extends = chain.into_iter().skip(1).collect();
+        Ok(sc)
+    }
+
     /// The regions (regime applied) and the rules (overrides applied), checked against each
     /// other: every `prefecture_rule` names a prefecture of the table.
     pub fn regions_and_rules(&self) -> Result<(RegionTable, RuleSet)> {

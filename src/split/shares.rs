@@ -11,7 +11,7 @@ use crate::rules::RuleSet;
 use rayon::prelude::*;
 
 /// How finely receipts are split (spec "Granularity").
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Granularity {
     /// Every ledger row split on its own, as the treasury does.
