@@ -4,4 +4,4 @@
 pub mod raw;
 mod ruleset;
 
-pub use ruleset::{ItemRules, PrefectureRule, RuleChange, RuleSet, ShareRule};
+pub use ruleset::{ItemRules, PrefectureRule, RuleChange, RuleSet, ShareRule, Shares};

@@ -26,6 +26,42 @@ pub struct ShareRule {
     pub source: Option<String>,
 }
 
+/// The three shares a rule sets (分享比例): central, provincial, default prefecture.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shares {
+    /// Central share of the whole receipt (中央分享).
+    pub central: Rate,
+    /// Province's share of the local remainder (省级分享).
+    pub province: Rate,
+    /// Default prefecture share of what is left (市级分享).
+    pub prefecture: Rate,
+}
+
+impl ShareRule {
+    /// The rule's three shares.
+    pub fn shares(&self) -> Shares {
+        Shares {
+            central: self.central,
+            province: self.province,
+            prefecture: self.prefecture,
+        }
+    }
+}
+
+impl RuleChange {
+    /// The shares of a rule this change reaches (its item, from its month), changed: each
+    /// share the change gives replaces the rule's. The one place an override applies —
+    /// [`RuleSet::apply_change`] patches the rulebook with it, the sweep's re-split a
+    /// receipt's shares.
+    pub fn patch(&self, s: Shares) -> Shares {
+        Shares {
+            central: self.central.unwrap_or(s.central),
+            province: self.province.unwrap_or(s.province),
+            prefecture: self.prefecture.unwrap_or(s.prefecture),
+        }
+    }
+}
+
 /// All rules of one item code (收入科目), ordered and non-overlapping.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ItemRules {
@@ -293,9 +329,8 @@ impl RuleSet {
         let mut out = Vec::new();
         for rule in item.rules.drain(..) {
             let patch = |mut r: ShareRule| {
-                r.central = change.central.unwrap_or(r.central);
-                r.province = change.province.unwrap_or(r.province);
-                r.prefecture = change.prefecture.unwrap_or(r.prefecture);
+                let s = change.patch(r.shares());
+                (r.central, r.province, r.prefecture) = (s.central, s.province, s.prefecture);
                 r.source = Some(format!("scenario override from {}", change.from));
                 r
             };

@@ -7,24 +7,31 @@ use crate::ledger::totals::{MonthlyTotal, ShareKey};
 use crate::money::round_decimal_fen;
 use rust_decimal::Decimal;
 
+/// A last-year total grown `years` years at rate `growth`: `round(total × (1+g)^n)`, to
+/// the fen, half away from zero. The one growth formula: the projection and the sweep's
+/// re-split both call it.
+pub fn grown(total: i64, growth: Decimal, years: u32) -> std::result::Result<i64, String> {
+    let overflow = || format!("{total} fen grown at {growth} over {years} years overflows");
+    let mut factor = Decimal::ONE;
+    for _ in 0..years {
+        factor = factor
+            .checked_mul(Decimal::ONE + growth)
+            .ok_or_else(overflow)?;
+    }
+    let amount = Decimal::from(total)
+        .checked_mul(factor)
+        .ok_or_else(overflow)?;
+    round_decimal_fen(amount)
+}
+
 /// Projected monthly totals for every year from `last + 1` to `p.through`.
 pub fn project(totals: &[MonthlyTotal], last: i32, p: &Projection) -> Result<Vec<MonthlyTotal>> {
     let base: Vec<&MonthlyTotal> = totals.iter().filter(|t| t.key.year == last).collect();
     let mut out = Vec::new();
     for year in last + 1..=p.through {
-        let n = (year - last) as i64;
+        let n = (year - last) as u32;
         for t in &base {
-            let g = p.growth_for(&t.key.item);
-            let mut factor = Decimal::ONE;
-            for _ in 0..n {
-                factor = factor
-                    .checked_mul(Decimal::ONE + g)
-                    .ok_or_else(|| Error::Input(format!("growth {g} over {n} years overflows")))?;
-            }
-            let amount = Decimal::from(t.amount).checked_mul(factor).ok_or_else(|| {
-                Error::Input(format!("projected amount of {:?} overflows", t.key))
-            })?;
-            let amount = round_decimal_fen(amount).map_err(|e| {
+            let amount = grown(t.amount, p.growth_for(&t.key.item), n).map_err(|e| {
                 Error::Input(format!(
                     "projected {year}-{:02} of region {} item {}: {e}",
                     t.key.month, t.key.region, t.key.item

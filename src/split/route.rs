@@ -7,7 +7,7 @@ use crate::ledger::{BudgetLevel, LedgerScan, ProblemKind, RowProblem, ShareKey};
 use crate::money::Rate;
 use crate::period::YearMonth;
 use crate::regions::{RegionKind, RegionTable};
-use crate::rules::RuleSet;
+use crate::rules::{RuleSet, Shares};
 use std::collections::BTreeMap;
 
 /// Why a receipt cannot be routed: a key-level problem of the ledger.
@@ -110,19 +110,47 @@ pub fn route(
             let rule = rules
                 .in_force(item_code, ym)
                 .ok_or(RouteProblem::NoRuleInForce)?;
-            let old = match (kind, prefecture) {
-                (RegionKind::County, Some(p)) => rules
-                    .prefecture_share(&p.code, item_code, ym)
-                    .unwrap_or(rule.prefecture),
-                _ => Rate::ZERO,
+            let below = match (kind, prefecture) {
+                (RegionKind::County, Some(p)) => Below::Prefecture {
+                    own_rule: rules
+                        .prefecture_rule_in_force(&p.code, item_code, ym)
+                        .map(|r| r.share),
+                    managed: regions.is_prefecture_managed(region, ym),
+                },
+                _ => Below::NoPrefecture,
             };
-            let managed = regions.is_prefecture_managed(region, ym);
-            Ok(Cascade {
-                central: rule.central,
-                province: rule.province,
-                prefecture: if managed { old } else { Rate::ZERO },
-                prefecture_if_managed: old,
-            })
+            Ok(shared_cascade(rule.shares(), below))
         }
+    }
+}
+
+/// What stands between the province and a region that collects a shared receipt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Below {
+    /// A prefecture proper, or a county without a prefecture: no prefecture share.
+    NoPrefecture,
+    /// A county under a prefecture: the prefecture's own rule for the item if it has one in
+    /// force (`own_rule`), else the rule's default share; taken only in months the county
+    /// is prefecture-managed (`managed`, 市管县), not province-direct.
+    Prefecture {
+        /// The prefecture's own share in force, if any (`[[prefecture_rule]]`).
+        own_rule: Option<Rate>,
+        /// Prefecture-managed in the receipt's month.
+        managed: bool,
+    },
+}
+
+/// The cascade of a shared receipt (共享收入) from the shares of the rule in force and
+/// who stands below the province: the one formula the split and the sweep's re-split use.
+pub fn shared_cascade(rule: Shares, below: Below) -> Cascade {
+    let (share, managed) = match below {
+        Below::NoPrefecture => (Rate::ZERO, false),
+        Below::Prefecture { own_rule, managed } => (own_rule.unwrap_or(rule.prefecture), managed),
+    };
+    Cascade {
+        central: rule.central,
+        province: rule.province,
+        prefecture: if managed { share } else { Rate::ZERO },
+        prefecture_if_managed: share,
     }
 }

@@ -6,12 +6,12 @@ use super::dense::{DenseSums, Layout};
 use super::plan::{Axis, AxisKind};
 use crate::error::{Error, Result};
 use crate::ledger::BudgetLevel;
-use crate::money::{round_decimal_fen, Rate};
 use crate::regions::RegionKind;
-use crate::rules::RuleChange;
+use crate::rules::{RuleChange, Shares};
+use crate::scenario::projection::grown;
 use crate::scenario::run::ScenarioResult;
 use crate::scenario::{Projection, Scenario};
-use crate::split::{Cascade, Parts};
+use crate::split::{shared_cascade, Below, Cascade, Parts};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 
@@ -29,12 +29,9 @@ struct Row {
     cascade: Cascade,
     /// The base split.
     old: Parts,
-    /// Shared receipt (rules apply).
-    shared: bool,
-    /// County with a prefecture whose own rule is not in force (default prefecture share applies).
-    default_prefecture_share: bool,
-    /// County prefecture-managed in that month.
-    managed: bool,
+    /// For a shared receipt, the shares of the base rule in force and who stands below
+    /// the province: what an override changes and [`shared_cascade`] turns into a cascade.
+    shared: Option<(Shares, Below)>,
     /// For projected rows: last actual total and years ahead.
     projected_from: Option<(i64, u32)>,
 }
@@ -154,6 +151,25 @@ impl Resplitter {
             } else {
                 None
             };
+            let shared_route = if shared {
+                let rule = base
+                    .rules
+                    .in_force(&k.item, k.ym())
+                    .ok_or_else(|| Error::Check(format!("item {} has no rule in force", k.item)))?;
+                let below = match (region.kind, pref) {
+                    (RegionKind::County, Some(p)) => Below::Prefecture {
+                        own_rule: base
+                            .rules
+                            .prefecture_rule_in_force(&p.code, &k.item, k.ym())
+                            .map(|r| r.share),
+                        managed: base.regions.is_prefecture_managed(region, k.ym()),
+                    },
+                    _ => Below::NoPrefecture,
+                };
+                Some((rule.shares(), below))
+            } else {
+                None
+            };
             let row = Row {
                 cell: layout
                     .cell(region_ix, k.year)
@@ -163,14 +179,7 @@ impl Resplitter {
                 ym: k.ym().index(),
                 cascade: crate::split::shares::cascade_of(&base.regions, &base.rules, k)?,
                 old: s.parts,
-                shared,
-                default_prefecture_share: region.kind == RegionKind::County
-                    && pref.is_some_and(|p| {
-                        base.rules
-                            .prefecture_rule_in_force(&p.code, &k.item, k.ym())
-                            .is_none()
-                    }),
-                managed: base.regions.is_prefecture_managed(region, k.ym()),
+                shared: shared_route,
                 projected_from,
             };
             if overridden {
@@ -241,16 +250,17 @@ impl Resplitter {
         let mut growth: Vec<Option<Decimal>> = vec![None; self.items.len()];
         for &r in &touched {
             let row = &self.rows[r];
-            let c = if row.shared {
-                apply_overrides(row, extra, &extra_ids)
-            } else {
-                row.cascade
+            let c = match row.shared {
+                Some((rule, below)) => {
+                    shared_cascade(apply_overrides(row, rule, extra, &extra_ids), below)
+                }
+                None => row.cascade,
             };
             let amount = match (row.projected_from, projection) {
                 (Some((total, n)), Some(p)) => {
                     let g = *growth[row.item]
-                        .get_or_insert_with(|| Decimal::ONE + p.growth_for(&self.items[row.item]));
-                    grow(total, g, n)?
+                        .get_or_insert_with(|| p.growth_for(&self.items[row.item]));
+                    grown(total, g, n).map_err(Error::Input)?
                 }
                 _ => row.old.collected,
             };
@@ -267,30 +277,12 @@ impl Resplitter {
     }
 }
 
-/// The base cascade of a shared row with the point's extra overrides applied, in order.
-fn apply_overrides(row: &Row, extra: &[RuleChange], ids: &[usize]) -> Cascade {
-    let mut c = row.cascade;
-    for (ov, &id) in extra.iter().zip(ids) {
-        if id != row.rule_item || row.ym < ov.from.index() {
-            continue;
-        }
-        c.central = ov.central.unwrap_or(c.central);
-        c.province = ov.province.unwrap_or(c.province);
-        if let (Some(f), true) = (ov.prefecture, row.default_prefecture_share) {
-            c.prefecture_if_managed = f;
-            c.prefecture = if row.managed { f } else { Rate::ZERO };
-        }
-    }
-    c
-}
-
-/// `round(total × g^n)`, as the projection computes it.
-fn grow(total: i64, g: Decimal, n: u32) -> Result<i64> {
-    let overflow = || Error::Input(format!("projection of {total} fen overflows"));
-    let mut f = Decimal::ONE;
-    for _ in 0..n {
-        f = f.checked_mul(g).ok_or_else(overflow)?;
-    }
-    let amount = Decimal::from(total).checked_mul(f).ok_or_else(overflow)?;
-    round_decimal_fen(amount).map_err(Error::Input)
+/// The shares of a shared row's base rule with the point's extra overrides applied, in
+/// order ([`RuleChange::patch`], as the rulebook applies them).
+fn apply_overrides(row: &Row, rule: Shares, extra: &[RuleChange], ids: &[usize]) -> Shares {
+    extra
+        .iter()
+        .zip(ids)
+        .filter(|(ov, &id)| id == row.rule_item && row.ym >= ov.from.index())
+        .fold(rule, |s, (ov, _)| ov.patch(s))
 }
