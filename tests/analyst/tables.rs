@@ -1,10 +1,9 @@
-//! The comparison's options: the income groups' year and the discount rate. The
-//! comparison's figures by hand are the case folders `tests/cases/mini-reform-vs-none` and
-//! `tests/cases/mini-vat-province-10`.
+//! The income groups' default year and its refusal. The comparison's figures by hand are
+//! the case folders `tests/cases/mini-reform-vs-none` (and `-undiscounted`: at 0 % the
+//! present value is the sum) and `tests/cases/mini-vat-province-10`.
 
 use super::{reform_against_none, run};
 use fencheng::scenario::compare::{analyse, AnalysisOptions};
-use rust_decimal::Decimal;
 
 #[test]
 fn income_groups_sort_by_the_year_before_the_first_switch() {
@@ -24,23 +23,4 @@ fn income_groups_sort_by_the_year_before_the_first_switch() {
     .unwrap_err()
     .to_string();
     assert!(e.contains("--groups-year `2019`"), "{e}");
-}
-
-#[test]
-fn totals_at_no_discount_are_the_sums() {
-    // at 0 % the present value is the sum (present values at 3 % by hand:
-    // tests/cases/mini-reform-vs-none/expected/comparison_totals.csv)
-    let none = analyse(
-        &run("no_reform.toml"),
-        &run("fixed.toml"),
-        AnalysisOptions {
-            discount: Decimal::ZERO,
-            ..AnalysisOptions::default()
-        },
-    )
-    .unwrap();
-    assert!(none
-        .totals
-        .iter()
-        .all(|t| t.delta_present_value == t.delta_sum));
 }
