@@ -168,7 +168,17 @@ fn trials() -> Vec<Trial> {
 fn run_case(dir: &Path) -> Result<(), Failed> {
     let case = read_case(dir)?;
     let expected = expected_files(dir)?;
-    let mut failures = Vec::new();
+    let mut failures: Vec<String> = case
+        .complete
+        .iter()
+        .filter(|t| !expected.iter().any(|(e, _)| e == *t))
+        .map(|t| {
+            format!(
+                "{}: `complete` names `{t}`, which has no expected file",
+                dir.display()
+            )
+        })
+        .collect();
     for g in case.granularity.list()? {
         let label = format!("{} [{}]", dir.display(), granularity_name(g));
         let outcome = run_outputs(&case, dir, g);
@@ -190,7 +200,11 @@ fn run_case(dir: &Path) -> Result<(), Failed> {
                     match written.iter().find(|(n, _)| n == table) {
                         Some((_, out)) => {
                             let complete = case.complete.contains(table);
-                            check_table(&label, path, table, out, complete, &mut failures)?
+                            let checked =
+                                check_table(&label, path, table, out, complete, &mut failures);
+                            if let Err(e) = checked {
+                                failures.push(format!("{label}: {e}"));
+                            }
                         }
                         None => failures.push(format!("{label}: the run writes no `{table}`")),
                     }
