@@ -17,8 +17,20 @@ fn main() {
         git(&["status", "--porcelain", "--untracked-files=no"]).is_some_and(|s| !s.is_empty());
     let suffix = if dirty { "-dirty" } else { "" };
     println!("cargo:rustc-env=FENCHENG_COMMIT={commit}{suffix}");
-    for f in [".git/HEAD", ".git/index", ".git/refs/heads"] {
-        if std::path::Path::new(f).exists() {
+    // rerun when the commit or the index changes (in a worktree `.git` is a file: ask git
+    // where its folders are); without these lines cargo would rerun this script, and so
+    // rebuild the library, on any change of any file of the package
+    println!("cargo:rerun-if-changed=build.rs");
+    let dir = git(&["rev-parse", "--git-dir"]);
+    let common = git(&["rev-parse", "--git-common-dir"]);
+    let watched = [
+        dir.as_ref().map(|d| format!("{d}/HEAD")),
+        dir.as_ref().map(|d| format!("{d}/index")),
+        common.as_ref().map(|d| format!("{d}/refs/heads")),
+        common.as_ref().map(|d| format!("{d}/packed-refs")),
+    ];
+    for f in watched.into_iter().flatten() {
+        if std::path::Path::new(&f).exists() {
             println!("cargo:rerun-if-changed={f}");
         }
     }
