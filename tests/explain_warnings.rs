@@ -5,10 +5,11 @@
 use fencheng::explain::{explain, Explanation};
 use fencheng::ledger::{Encoding, LedgerScan};
 use fencheng::money::{parse_yuan, Rate};
+use fencheng::report::tables::warnings_table;
 use fencheng::scenario::run::{run_scenario, RunOptions, ScenarioResult};
 use fencheng::scenario::Scenario;
 use fencheng::split::Granularity;
-use fencheng::supervision::{warnings, warnings_table, warnings_with, Thresholds, Warning};
+use fencheng::supervision::{warnings, warnings_with, Thresholds, Warning};
 use fencheng::Error;
 use serde_json::Value;
 use std::path::Path;

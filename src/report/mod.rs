@@ -37,7 +37,7 @@ pub fn run_tables(results: &[ScenarioResult]) -> Vec<Table> {
         base_items::base_items_table,
         tables::settlement,
         tables::province,
-        |r| crate::supervision::warnings_table(&crate::supervision::warnings(r)),
+        |r| tables::warnings_table(&crate::supervision::warnings(r)),
     ];
     builders
         .iter()

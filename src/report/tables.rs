@@ -4,6 +4,7 @@
 
 use super::table::{Table, Values, Values::*};
 use crate::scenario::run::ScenarioResult;
+use crate::supervision::Warning;
 
 /// The Chinese names of regions, by code (empty for an unknown code).
 pub(crate) fn region_names<'a>(
@@ -192,4 +193,20 @@ pub fn province(r: &ScenarioResult) -> Table {
         .col("counties_available", m(|x| x.counties_available))
         .col("base_flow", m(|x| x.base_flow))
         .col("projected", Bool(p.iter().map(|x| x.projected).collect()))
+}
+
+/// The `warnings` table: scenario, fiscal_year, region_code, region_name, rule, detail, one
+/// row per warning in the order given.
+pub fn warnings_table(ws: &[Warning]) -> Table {
+    let text = |f: fn(&Warning) -> String| Values::Text(ws.iter().map(f).collect());
+    Table::new("warnings")
+        .col("scenario", text(|w| w.scenario.clone()))
+        .col(
+            "fiscal_year",
+            Values::Int(ws.iter().map(|w| w.year as i64).collect()),
+        )
+        .col("region_code", text(|w| w.region.clone()))
+        .col("region_name", text(|w| w.region_name.clone()))
+        .col("rule", text(|w| w.rule.to_string()))
+        .col("detail", text(|w| w.detail.clone()))
 }

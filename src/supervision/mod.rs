@@ -19,7 +19,6 @@
 mod rules;
 
 use crate::money::Rate;
-use crate::report::table::{Table, Values};
 use crate::scenario::run::ScenarioResult;
 
 /// Rule name: collected revenue fell sharply year on year (收入大幅下滑).
@@ -99,20 +98,4 @@ pub fn warnings_with(r: &ScenarioResult, t: &Thresholds) -> Vec<Warning> {
         (a.year, &a.region, a.rule, &a.detail).cmp(&(b.year, &b.region, b.rule, &b.detail))
     });
     out
-}
-
-/// The `warnings` table: scenario, fiscal_year, region_code, region_name, rule, detail, one
-/// row per warning in the order given.
-pub fn warnings_table(ws: &[Warning]) -> Table {
-    let text = |f: fn(&Warning) -> String| Values::Text(ws.iter().map(f).collect());
-    Table::new("warnings")
-        .col("scenario", text(|w| w.scenario.clone()))
-        .col(
-            "fiscal_year",
-            Values::Int(ws.iter().map(|w| w.year as i64).collect()),
-        )
-        .col("region_code", text(|w| w.region.clone()))
-        .col("region_name", text(|w| w.region_name.clone()))
-        .col("rule", text(|w| w.rule.to_string()))
-        .col("detail", text(|w| w.detail.clone()))
 }
