@@ -26,7 +26,7 @@ const Charts = (() => {
     textStyle: { fontFamily: getComputedStyle(document.body).fontFamily },
     tooltip: { trigger: "axis" },
     legend: { top: 0, type: "scroll" },
-    grid: { left: 60, right: 20, top: 40, bottom: 30, containLabel: false },
+    grid: { left: 10, right: 20, top: 40, bottom: 10, containLabel: true },
   });
 
   function province(data, v) {
@@ -69,7 +69,7 @@ const Charts = (() => {
     chart("chart-top").setOption(Object.assign(base(v), {
       title: { text: `得失最大的县 largest changes (${v.year === "all" ? "全部年度 all years" : v.year})`, textStyle: { fontSize: 12 }, left: "center" },
       legend: { show: false },
-      grid: { left: 90, right: 20, top: 30, bottom: 30 },
+      grid: { left: 10, right: 20, top: 30, bottom: 10, containLabel: true },
       xAxis: { type: "value", name: unitLabel(v) },
       yAxis: { type: "category", data: shown.map((r) => r.region_name) },
       series: [{ type: "bar", data: shown.map((r) => ({ value: Money.value(f(r), v.unit), itemStyle: { color: f(r) < 0n ? "#e15759" : "#59a14f" } })) }],
