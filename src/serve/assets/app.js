@@ -201,6 +201,7 @@ const App = (() => {
     $("meta").textContent = `情景 scenario: ${meta.scenario.name}${meta.scenario.description ? ` — ${meta.scenario.description}` : ""} · 基准 reference: ${meta.reference.name} · 按月 monthly granularity · ${meta.years[0]}–${meta.years[meta.years.length - 1]}`;
     Controls.build(meta);
     Controls.set(overlay);
+    overlay = Controls.read(); // as the controls say it, each input tagged with its field
     $("map-col").innerHTML = MAP_COLUMNS.map(([k, l]) => `<option value="${k}">${l}</option>`).join("");
     if (view.year === null) view.year = meta.years[meta.years.length - 1];
     $("ref").value = view.ref;

@@ -182,9 +182,11 @@ const Controls = (() => {
     clearErrors();
     let el = null;
     let f = field || "";
-    while (f && !el) {
+    for (;;) {
       el = [...document.querySelectorAll("[data-field]")].find((x) => x.dataset.field === f);
-      f = f.replace(/(\.[^.[\]]*|\[\d+\])$/, "");
+      const parent = f.replace(/(\.[^.[\]]*|\[\d+\])$/, "");
+      if (el || !f || parent === f) break;
+      f = parent;
     }
     if (!el) return false;
     el.classList.add("invalid");
