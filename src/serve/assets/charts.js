@@ -26,7 +26,7 @@ const Charts = (() => {
     textStyle: { fontFamily: getComputedStyle(document.body).fontFamily },
     tooltip: { trigger: "axis" },
     legend: { top: 0, type: "scroll" },
-    grid: { left: 10, right: 20, top: 40, bottom: 10, containLabel: true },
+    grid: { left: 10, right: 20, top: 48, bottom: 10, containLabel: true },
   });
 
   function province(data, v) {
@@ -140,6 +140,11 @@ const Charts = (() => {
     }), true);
   }
 
+  /** A prefecture proper (市本级): its code ends in 00; drawn with a thick border. */
+  const proper = (code) => code.endsWith("00");
+  /** A cell's label: the name without 县/市 (三门峡市 → 三门峡, 新乡县 → 新乡, 嵩县 stays). */
+  const short = (name) => (name.length > 2 && /[县市]$/.test(name) ? name.slice(0, -1) : name);
+
   /** The tile map: one cell per tile of tiles.json, coloured by `values` (code → number). */
   function map(tiles, values, label, onClick) {
     const data = tiles.tiles.map((t) => [t.col, t.row, values.get(t.code) ?? null, t.name, t.code]);
@@ -164,9 +169,11 @@ const Charts = (() => {
             type: "group",
             children: [
               { type: "rect", shape: { x: p[0] - w / 2, y: p[1] - w / 2, width: w, height: w, r: 2 },
-                style: { fill: api.visual("color"), stroke: "#999", lineWidth: 0.5 } },
-              { type: "text", style: { text: data[params.dataIndex][3].slice(0, 2), x: p[0], y: p[1],
-                align: "center", verticalAlign: "middle", fontSize: Math.max(8, Math.min(12, w / 3)), fill: "#222" } },
+                style: { fill: api.visual("color"), stroke: proper(data[params.dataIndex][4]) ? "#333" : "#999",
+                  lineWidth: proper(data[params.dataIndex][4]) ? 2 : 0.5 } },
+              { type: "text", style: { text: short(data[params.dataIndex][3]), x: p[0], y: p[1],
+                align: "center", verticalAlign: "middle", fontSize: Math.max(7, Math.min(12, w / 3.2)),
+                fontWeight: proper(data[params.dataIndex][4]) ? "bold" : "normal", fill: "#222" } },
             ],
           };
         },

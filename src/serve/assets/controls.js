@@ -50,12 +50,15 @@ const Controls = (() => {
     return box;
   }
 
+  /** A starting value when a method is picked (the examples of the README). */
+  const EXAMPLE = { rate: "0.03", revenue_coefficient: "0.3", phase_out_years: "5", increment_share: "0.5" };
   const methodOf = (ix) => (ix ? Object.keys(ix)[0] : "fixed");
 
   function showMethod() {
     const m = meta.indexation_methods.find((x) => x.method === $("idx-method").value);
     $("idx-value-label").hidden = !m || m.method === "fixed";
-    $("idx-value").placeholder = m && m.range ? m.range : "";
+    $("idx-value").placeholder = m && m.parameter ? m.parameter : "";
+    $("idx-value").title = $("idx-value").placeholder;
   }
 
   /** Builds the controls from meta once. */
@@ -74,8 +77,7 @@ const Controls = (() => {
     $("add-override").addEventListener("click", () => { overrideRow({}); });
     $("add-growth").addEventListener("click", () => { growthRow(meta.items[0].code, ""); });
     $("idx-method").addEventListener("change", () => {
-      const x = meta.indexation_methods.find((x) => x.method === $("idx-method").value);
-      $("idx-value").value = x && x.value !== true ? String(x.value) : "";
+      $("idx-value").value = EXAMPLE[$("idx-method").value] ?? "";
       showMethod();
     });
     $("regime-mode").addEventListener("change", () => { $("regime-month-label").hidden = $("regime-mode").value !== "all"; });
