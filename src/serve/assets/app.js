@@ -47,8 +47,8 @@ const App = (() => {
   function setLinks() {
     const q = `overlay=${encodeURIComponent(JSON.stringify(overlay))}`;
     $("save-scenario").href = `/api/v1/download/scenario.toml?${q}`;
-    $("download-csv").href = `/api/v1/download/settlement.csv?${q}&reference=${encodeURIComponent(view.ref)}`;
-    $("download-xlsx").href = `/api/v1/download/settlement.xlsx?${q}&reference=${encodeURIComponent(view.ref)}`;
+    $("download-csv").href = `/api/v1/download/settlement.csv?${q}`;
+    $("download-xlsx").href = `/api/v1/download/settlement.xlsx?${q}`;
   }
 
   function status(text, error) {
