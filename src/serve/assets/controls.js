@@ -163,7 +163,12 @@ const Controls = (() => {
     const pj = {};
     const sp = served.projection || {};
     const through = Number($("through").value);
-    if ($("through").value !== "" && through !== sp.through) pj.through = through;
+    if ($("through").value !== "" && through !== sp.through) {
+      // the settled years follow the last year, as a scenario file must say both
+      pj.through = through;
+      const first = meta.years[0];
+      o.scenario = { years: Array.from({ length: Math.max(0, through - first + 1) }, (_, k) => first + k) };
+    }
     const growth = {};
     const sg = sp.growth || {};
     const gd = $("growth-default").value.trim();
@@ -183,7 +188,7 @@ const Controls = (() => {
   function showError(field, message) {
     clearErrors();
     let el = null;
-    let f = field || "";
+    let f = (field || "").startsWith("scenario.years") ? "projection.through" : field || "";
     for (;;) {
       el = [...document.querySelectorAll("[data-field]")].find((x) => x.dataset.field === f);
       const parent = f.replace(/(\.[^.[\]]*|\[\d+\])$/, "");
