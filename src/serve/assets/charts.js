@@ -25,8 +25,8 @@ const Charts = (() => {
     color: COLORS,
     textStyle: { fontFamily: getComputedStyle(document.body).fontFamily },
     tooltip: { trigger: "axis" },
-    legend: { top: 0, type: "scroll" },
-    grid: { left: 10, right: 20, top: 48, bottom: 10, containLabel: true },
+    legend: { bottom: 0, type: "scroll" },
+    grid: { left: 10, right: 20, top: 30, bottom: 30, containLabel: true },
   });
 
   function province(data, v) {
@@ -84,6 +84,7 @@ const Charts = (() => {
     chart("chart-groups").setOption(Object.assign(base(v), {
       title: { text: `${y}（按 ${data.groups_year} 年人均本级收入分五组 groups by ${data.groups_year} revenue per head）`, textStyle: { fontSize: 11 }, left: "center", top: 0 },
       legend: { show: false },
+      grid: { left: 10, right: 20, top: 50, bottom: 10, containLabel: true },
       xAxis: { type: "category", data: rows.map((r) => `${r.group}（${r.counties} 县）`) },
       yAxis: { type: "value", name: "元/人 per head" },
       series: [{ type: "bar", data: rows.map((r) => Money.value(Money.fen(r.delta_per_capita), "yuan")) }],
