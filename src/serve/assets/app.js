@@ -83,8 +83,8 @@ const App = (() => {
     if (mine !== seq) return;
     delete document.body.dataset.busy;
     if (!resp.ok) {
-      const shown = Controls.showError(body.field, body.error);
-      status(`错误 error${body.field ? ` (${body.field})` : ""}: ${body.error}${shown ? "" : ""}`, true);
+      Controls.showError(body.field, body.error); // beside its control, when one carries the field
+      status(`错误 error${body.field ? ` (${body.field})` : ""}: ${body.error}`, true);
       document.body.dataset.error = body.field || "error";
       return;
     }
