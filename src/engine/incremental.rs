@@ -9,15 +9,18 @@
 
 use crate::error::{Error, Result};
 use crate::ledger::totals::MonthlyTotal;
+use crate::ledger::BudgetLevel;
 use crate::regions::{RegionKind, RegionTable};
 use crate::rules::RuleSet;
+use crate::scenario::projection::{grown, growth_factor};
 use crate::scenario::run::{
     check_growth_keys, check_projected_total, check_years, settle_sums, LedgerFacts, ScenarioResult,
 };
 use crate::scenario::Scenario;
 use crate::settlement::{region_years, verify_statements, CheckResult};
 use crate::split::shares::cascade_of;
-use crate::split::{split_monthly, Parts};
+use crate::split::{split_monthly, Cascade, Parts};
+use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Region-year sums of item shares (`region_years`).
@@ -36,6 +39,16 @@ pub struct Incremental {
     projected_by_item: HashMap<String, Vec<usize>>,
     /// The last actual year's totals (what the projection grows).
     last_totals: Vec<MonthlyTotal>,
+    /// Every served row's cascade.
+    cascades: Vec<Cascade>,
+    /// A projected row's last actual total and years ahead (0, 0 for actual rows).
+    projected_from: Vec<(i64, u32)>,
+    /// Σ |collected| of the served projected rows.
+    projected_abs: u128,
+    /// The region-year of each served row, an index into `cells`.
+    cell: Vec<u32>,
+    /// The region-years of the served sums, in order.
+    cells: Vec<(String, i32)>,
 }
 
 /// An overlay's evaluation: the scenario's result without its item shares (`shares` is
@@ -75,7 +88,54 @@ impl Incremental {
             shared_by_rule_item: HashMap::new(),
             shared_by_county: HashMap::new(),
             projected_by_item: HashMap::new(),
+            cascades: Vec::with_capacity(base.shares.len()),
+            projected_from: Vec::with_capacity(base.shares.len()),
+            cell: Vec::new(),
+            cells: Vec::new(),
+            projected_abs: base
+                .shares
+                .iter()
+                .filter(|s| s.projected)
+                .map(|s| u128::from(s.parts.collected.unsigned_abs()))
+                .sum(),
         };
+        let last_total: HashMap<(u32, &str, &str, BudgetLevel), i64> = inc
+            .last_totals
+            .iter()
+            .map(|t| {
+                let k = &t.key;
+                (
+                    (k.month, k.region.as_str(), k.item.as_str(), k.level),
+                    t.amount,
+                )
+            })
+            .collect();
+        inc.cells = inc.sums.keys().cloned().collect();
+        let cell_of: HashMap<(&str, i32), u32> = inc
+            .cells
+            .iter()
+            .enumerate()
+            .map(|(i, (r, y))| ((r.as_str(), *y), i as u32))
+            .collect();
+        inc.cell = base
+            .shares
+            .iter()
+            .map(|s| cell_of[&(s.key.region.as_str(), s.key.year)])
+            .collect();
+        for s in &base.shares {
+            let k = &s.key;
+            inc.cascades
+                .push(cascade_of(&base.regions, &base.rules, k)?);
+            inc.projected_from.push(if s.projected {
+                let total = last_total
+                    .get(&(k.month, k.region.as_str(), k.item.as_str(), k.level))
+                    .copied()
+                    .ok_or_else(|| Error::Check(format!("no last total for {k:?}")))?;
+                (total, (k.year - inc.facts.last) as u32)
+            } else {
+                (0, 0)
+            });
+        }
         let counties: BTreeSet<&str> = base
             .regions
             .all()
@@ -91,7 +151,7 @@ impl Incremental {
                     .or_default()
                     .push(i);
             }
-            if k.level != crate::ledger::BudgetLevel::Shared {
+            if k.level != BudgetLevel::Shared {
                 continue;
             }
             if let Some(item) = base.rules.item_for(&k.item) {
@@ -129,98 +189,151 @@ impl Incremental {
         check_growth_keys(sc, &self.facts)?;
         check_years(sc, &self.facts)?;
         let shares = &base.shares;
-        let mut removed = vec![false; shares.len()];
+        // what happens to each served row: bit 1 grows again, 2 is routed again (an
+        // overridden item), 4 changes regime, 8 is gone (a year no longer projected)
+        const GROW: u8 = 1;
+        const ROUTE: u8 = 2;
+        const REGIME: u8 = 4;
+        const GONE: u8 = 8;
+        let mut plan = vec![0u8; shares.len()];
+        let mut touched: Vec<usize> = Vec::new();
+        let mut mark = |rows: &[usize], bit: u8, plan: &mut Vec<u8>| {
+            for &i in rows {
+                if plan[i] == 0 {
+                    touched.push(i);
+                }
+                plan[i] |= bit;
+            }
+        };
         let mut added: Vec<crate::split::ShareRow> = Vec::new();
         let mut projected_years = self.projected_years.clone();
         let mut dropped_after = None;
-        // 1. projected totals whose amount changes (growth) or that come or go (last year)
+        let mut factors: HashMap<&str, Vec<Decimal>> = HashMap::new();
+        let last = self.facts.last;
+        // 1. projected totals whose growth changes, or whose year goes or comes
         if sc.projection != base.scenario.projection {
-            let last = self.facts.last;
             let old = base.scenario.projection.as_ref();
             let new = sc.projection.as_ref();
-            let through = |p: Option<&crate::scenario::Projection>| p.map_or(last, |p| p.through);
-            let regrow: BTreeSet<&str> = match (old, new) {
-                (Some(o), Some(p)) if p.through <= o.through => self
-                    .projected_by_item
-                    .keys()
-                    .filter(|i| o.growth_for(i) != p.growth_for(i))
-                    .map(String::as_str)
-                    .collect(),
-                _ => self.projected_by_item.keys().map(String::as_str).collect(),
-            };
-            let new_through = through(new);
+            let new_through = new.map_or(last, |p| p.through);
+            let old_through = old.map_or(last, |p| p.through);
             for (item, rows) in &self.projected_by_item {
-                let all = regrow.contains(item.as_str());
-                for &i in rows {
-                    if all || shares[i].key.year > new_through {
-                        removed[i] = true;
+                let gone: Vec<usize> = rows
+                    .iter()
+                    .copied()
+                    .filter(|&i| shares[i].key.year > new_through)
+                    .collect();
+                mark(&gone, GONE, &mut plan);
+                if let (Some(o), Some(p)) = (old, new) {
+                    let g = p.growth_for(item);
+                    if o.growth_for(item) != g {
+                        let n = (new_through.min(old_through) - last).max(0) as u32;
+                        let f = (1..=n)
+                            .map(|n| growth_factor(g, n))
+                            .collect::<Result<Vec<_>>>()?;
+                        factors.insert(item.as_str(), f);
+                        let kept: Vec<usize> = rows
+                            .iter()
+                            .copied()
+                            .filter(|&i| shares[i].key.year <= new_through)
+                            .collect();
+                        mark(&kept, GROW, &mut plan);
                     }
                 }
             }
             projected_years.retain(|y| *y <= new_through);
             dropped_after = Some(new_through);
-            if let Some(p) = new {
-                let grown: Vec<MonthlyTotal> = self
-                    .last_totals
-                    .iter()
-                    .filter(|t| regrow.contains(t.key.item.as_str()))
-                    .cloned()
+            // years the served run did not project: projected in full
+            if let Some(p) = new.filter(|p| p.through > old_through) {
+                let more = crate::scenario::projection::project(&self.last_totals, last, p)?;
+                let more: Vec<MonthlyTotal> = more
+                    .into_iter()
+                    .filter(|t| t.key.year > old_through)
                     .collect();
-                let projected = crate::scenario::projection::project(&grown, last, p)?;
-                projected_years.extend(projected.iter().map(|t| t.key.year));
-                added.extend(split_monthly(projected.iter(), &regions, &rules, true)?);
-                let kept = shares
-                    .iter()
-                    .zip(&removed)
-                    .filter(|(s, r)| s.projected && !**r)
-                    .map(|(s, _)| s.parts.collected);
-                check_projected_total(sc, kept.chain(added.iter().map(|s| s.parts.collected)))?;
+                projected_years.extend(more.iter().map(|t| t.key.year));
+                added.extend(split_monthly(more.iter(), &regions, &rules, true)?);
             }
         }
-        // 2. shared receipts of overridden items and of counties whose date moves, split
-        // again with the same amount
-        let mut again: Vec<usize> = Vec::new();
+        // 2. shared receipts of overridden items (routed again) and of counties whose
+        // switch date moves (the same rates, managed or not month by month)
         for ov in &sc.overrides[n..] {
             let item = rules
                 .item_for(&ov.item)
                 .ok_or_else(|| Error::Check(format!("override of unknown item {}", ov.item)))?;
-            again.extend(
-                self.shared_by_rule_item
-                    .get(&item.code)
-                    .into_iter()
-                    .flatten(),
-            );
+            if let Some(rows) = self.shared_by_rule_item.get(&item.code) {
+                mark(rows, ROUTE, &mut plan);
+            }
         }
+        let mut moved: HashMap<&str, &crate::regions::Region> = HashMap::new();
         for r in regions
             .all()
             .iter()
             .filter(|r| r.kind == RegionKind::County)
         {
             if base.regions.get(&r.code).map(|b| b.direct_since) != Some(r.direct_since) {
-                again.extend(self.shared_by_county.get(&r.code).into_iter().flatten());
+                if let Some(rows) = self.shared_by_county.get(&r.code) {
+                    mark(rows, REGIME, &mut plan);
+                    moved.insert(r.code.as_str(), r);
+                }
             }
         }
-        again.sort_unstable();
-        again.dedup();
+        touched.sort_unstable();
+        let mut by_cell = vec![Parts::default(); self.cells.len()];
         let mut delta: HashMap<(&str, i32), Parts> = HashMap::new();
         let mut resplit = added.len();
-        for i in again {
-            if removed[i] {
-                continue;
+        let mut abs_change: i128 = 0;
+        for &i in &touched {
+            let (s, what) = (&shares[i], plan[i]);
+            let new = if what & GONE != 0 {
+                Parts::default()
+            } else {
+                let amount = if what & GROW != 0 {
+                    let (total, years) = self.projected_from[i];
+                    let factor = factors
+                        .get(s.key.item.as_str())
+                        .and_then(|f| f.get(years as usize - 1))
+                        .ok_or_else(|| Error::Check(format!("no growth factor for {:?}", s.key)))?;
+                    grown(total, *factor).map_err(|e| {
+                        Error::Input(format!("projected amount of {:?}: {e:?}", s.key))
+                    })?
+                } else {
+                    s.parts.collected
+                };
+                let cascade = if what & ROUTE != 0 {
+                    cascade_of(&regions, &rules, &s.key)?
+                } else if what & REGIME != 0 {
+                    let county = moved[s.key.region.as_str()];
+                    self.cascades[i].managed(regions.is_prefecture_managed(county, s.key.ym()))
+                } else {
+                    self.cascades[i]
+                };
+                let parts = cascade.split(amount);
+                if !parts.conserves() {
+                    return Err(Error::Check(format!(
+                        "split of {:?} does not add up: {parts:?}",
+                        s.key
+                    )));
+                }
+                resplit += 1;
+                parts
+            };
+            if s.projected {
+                abs_change += i128::from(new.collected.unsigned_abs())
+                    - i128::from(s.parts.collected.unsigned_abs());
             }
-            let s = &shares[i];
-            let parts = cascade_of(&regions, &rules, &s.key)?.split(s.parts.collected);
-            if !parts.conserves() {
-                return Err(Error::Check(format!(
-                    "split of {:?} does not add up: {parts:?}",
-                    s.key
-                )));
-            }
-            resplit += 1;
-            *delta.entry((&s.key.region, s.key.year)).or_default() += parts - s.parts;
+            by_cell[self.cell[i] as usize] += new - s.parts;
         }
-        for (s, _) in shares.iter().zip(&removed).filter(|(_, r)| **r) {
-            *delta.entry((&s.key.region, s.key.year)).or_default() += Parts::default() - s.parts;
+        if sc.projection.is_some() {
+            let abs = (self.projected_abs as i128 + abs_change) as u128
+                + added
+                    .iter()
+                    .map(|s| u128::from(s.parts.collected.unsigned_abs()))
+                    .sum::<u128>();
+            check_projected_total(sc, abs)?;
+        }
+        for (c, d) in self.cells.iter().zip(by_cell) {
+            if d != Parts::default() {
+                *delta.entry((&c.0, c.1)).or_default() += d;
+            }
         }
         for s in &added {
             *delta.entry((&s.key.region, s.key.year)).or_default() += s.parts;

@@ -12,23 +12,17 @@ pub fn project(totals: &[MonthlyTotal], last: i32, p: &Projection) -> Result<Vec
     let base: Vec<&MonthlyTotal> = totals.iter().filter(|t| t.key.year == last).collect();
     let mut out = Vec::new();
     for year in last + 1..=p.through {
-        let n = (year - last) as i64;
+        let n = (year - last) as u32;
         for t in &base {
-            let g = p.growth_for(&t.key.item);
-            let mut factor = Decimal::ONE;
-            for _ in 0..n {
-                factor = factor
-                    .checked_mul(Decimal::ONE + g)
-                    .ok_or_else(|| Error::Input(format!("growth {g} over {n} years overflows")))?;
-            }
-            let amount = Decimal::from(t.amount).checked_mul(factor).ok_or_else(|| {
-                Error::Input(format!("projected amount of {:?} overflows", t.key))
-            })?;
-            let amount = round_decimal_fen(amount).map_err(|e| {
-                Error::Input(format!(
+            let factor = growth_factor(p.growth_for(&t.key.item), n)?;
+            let amount = grown(t.amount, factor).map_err(|e| match e {
+                Grown::Overflow => {
+                    Error::Input(format!("projected amount of {:?} overflows", t.key))
+                }
+                Grown::Rounding(e) => Error::Input(format!(
                     "projected {year}-{:02} of region {} item {}: {e}",
                     t.key.month, t.key.region, t.key.item
-                ))
+                )),
             })?;
             out.push(MonthlyTotal {
                 key: ShareKey {
@@ -41,4 +35,32 @@ pub fn project(totals: &[MonthlyTotal], last: i32, p: &Projection) -> Result<Vec
         }
     }
     Ok(out)
+}
+
+/// `(1 + g)^n`, exactly.
+pub fn growth_factor(g: Decimal, n: u32) -> Result<Decimal> {
+    let mut factor = Decimal::ONE;
+    for _ in 0..n {
+        factor = factor
+            .checked_mul(Decimal::ONE + g)
+            .ok_or_else(|| Error::Input(format!("growth {g} over {n} years overflows")))?;
+    }
+    Ok(factor)
+}
+
+/// Why an amount cannot be grown.
+#[derive(Debug)]
+pub enum Grown {
+    /// The product overflows.
+    Overflow,
+    /// The result is not an amount of fen.
+    Rounding(String),
+}
+
+/// A projected total: `round(amount × factor)` to the fen.
+pub fn grown(amount: i64, factor: Decimal) -> std::result::Result<i64, Grown> {
+    let a = Decimal::from(amount)
+        .checked_mul(factor)
+        .ok_or(Grown::Overflow)?;
+    round_decimal_fen(a).map_err(Grown::Rounding)
 }

@@ -146,7 +146,11 @@ fn run_with(
     if let Some(p) = &sc.projection {
         check_growth_keys(sc, &facts)?;
         let projected = project(&totals, last, p)?;
-        check_projected_total(sc, projected.iter().map(|t| t.amount))?;
+        let abs = projected
+            .iter()
+            .map(|t| u128::from(t.amount.unsigned_abs()))
+            .sum();
+        check_projected_total(sc, abs)?;
         shares.extend(split_monthly(projected.iter(), &regions, &rules, true)?);
     }
     check_years(sc, &facts)?;
@@ -242,8 +246,8 @@ pub fn check_growth_keys(sc: &Scenario, f: &LedgerFacts) -> Result<()> {
 }
 
 /// The projected receipts must stay within what fencheng sums exactly.
-pub fn check_projected_total(sc: &Scenario, amounts: impl Iterator<Item = i64>) -> Result<()> {
-    let abs: u128 = amounts.map(|a| u128::from(a.unsigned_abs())).sum();
+/// `abs`: Σ |amount| of the projected totals, in fen.
+pub fn check_projected_total(sc: &Scenario, abs: u128) -> Result<()> {
     if abs > crate::ledger::pass::MAX_LEDGER_ABS_FEN {
         return Err(Error::key(
             &sc.file,

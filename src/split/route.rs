@@ -120,9 +120,10 @@ pub fn route(
             Ok(Cascade {
                 central: rule.central,
                 province: rule.province,
-                prefecture: if managed { old } else { Rate::ZERO },
+                prefecture: old,
                 prefecture_if_managed: old,
-            })
+            }
+            .managed(managed))
         }
     }
 }
