@@ -34,15 +34,23 @@ fn assets() {
         .join("src/serve/assets");
     let mut files = Vec::new();
     walk(&root, &mut files);
+    // sorted by the path as the page asks for it (`tiles.json` before `tiles/x`)
+    let mut files: Vec<(String, PathBuf)> = files
+        .into_iter()
+        .map(|f| {
+            let rel = f
+                .strip_prefix(&root)
+                .unwrap_or(&f)
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/");
+            (rel, f)
+        })
+        .collect();
     files.sort();
     let mut out = String::from("&[\n");
-    for f in &files {
-        let rel = f.strip_prefix(&root).unwrap_or(f);
-        let rel = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect::<Vec<_>>()
-            .join("/");
+    for (rel, f) in &files {
         out.push_str(&format!(
             "    ({rel:?}, include_bytes!({:?}) as &[u8]),\n",
             f.display().to_string()

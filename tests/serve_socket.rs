@@ -17,8 +17,14 @@ impl Drop for Server {
     }
 }
 
-/// One request, `Connection: close`; returns the status line's code and the body.
+/// One request, `Connection: close`; returns the status line's code and the body (as text).
 fn request(port: u16, method: &str, path: &str, body: &str) -> (u16, String) {
+    let (code, raw) = request_bytes(port, method, path, body);
+    (code, String::from_utf8_lossy(&raw).to_string())
+}
+
+/// The same, the body as bytes.
+fn request_bytes(port: u16, method: &str, path: &str, body: &str) -> (u16, Vec<u8>) {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(120))).unwrap();
     write!(
@@ -29,13 +35,12 @@ fn request(port: u16, method: &str, path: &str, body: &str) -> (u16, String) {
     .unwrap();
     let mut raw = Vec::new();
     s.read_to_end(&mut raw).unwrap();
-    let text = String::from_utf8_lossy(&raw).to_string();
-    let code = text[9..12].parse().unwrap();
-    let body = text
-        .split_once("\r\n\r\n")
-        .map(|x| x.1.to_string())
-        .unwrap_or_default();
-    (code, body)
+    let code = String::from_utf8_lossy(&raw[9..12]).parse().unwrap();
+    let start = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map_or(raw.len(), |p| p + 4);
+    (code, raw[start..].to_vec())
 }
 
 #[test]
@@ -64,6 +69,12 @@ fn serve_listens_answers_and_stops_on_sigterm() {
         page.contains("<html") || page.contains("<!DOCTYPE"),
         "{page}"
     );
+    // every embedded file of the page is served under /assets/
+    for (path, bytes) in fencheng::serve::assets::FILES {
+        let (code, body) = request_bytes(port, "GET", &format!("/assets/{path}"), "");
+        assert_eq!(code, 200, "/assets/{path}");
+        assert_eq!(&body[..], *bytes, "/assets/{path}");
+    }
     let (code, meta) = request(port, "GET", "/api/v1/meta", "");
     assert_eq!(code, 200);
     assert!(meta.contains("\"reform-2022-2030\""), "{meta}");

@@ -7,14 +7,12 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 /// Every embedded file: its path under `src/serve/assets/` and its bytes, sorted by path.
+/// (A handful of files: looked up one by one.)
 pub static FILES: &[(&str, &[u8])] = include!(concat!(env!("OUT_DIR"), "/assets.rs"));
 
 /// The embedded file at `path` (relative to `src/serve/assets/`).
 pub fn get(path: &str) -> Option<&'static [u8]> {
-    FILES
-        .binary_search_by(|(p, _)| (*p).cmp(path))
-        .ok()
-        .map(|i| FILES[i].1)
+    FILES.iter().find(|(p, _)| *p == path).map(|(_, b)| *b)
 }
 
 /// The media type of a file, by its extension.
