@@ -15,9 +15,13 @@ CLIENTS=${2:-8}
 SEED=${3:-1}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
-cargo build --release --quiet --bin fencheng --example serve_load
+# the server in release; the client in the dev profile: an example is built with the
+# dev-dependencies, whose features would rebuild polars in release for nothing (the
+# client only sends requests and reads answers)
+cargo build --release --quiet --bin fencheng
+cargo build --quiet --example serve_load
 BIN=$ROOT/target/release/fencheng
-LOAD=$ROOT/target/release/examples/serve_load
+LOAD=$ROOT/target/debug/examples/serve_load
 TMP=$(mktemp -d)
 "$BIN" serve --port 0 >"$TMP/out" 2>"$TMP/err" &
 PID=$!
