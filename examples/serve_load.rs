@@ -42,7 +42,7 @@ fn share(rng: &mut ChaCha8Rng) -> String {
 }
 
 /// A random overlay of the page's controls.
-fn overlay(rng: &mut ChaCha8Rng, items: &[String], counties: &[String]) -> Value {
+fn overlay(rng: &mut ChaCha8Rng, items: &[String], grown: &[String], counties: &[String]) -> Value {
     let mut o = json!({});
     let n = rng.random_range(0..=2);
     let overrides: Vec<Value> = (0..n)
@@ -88,7 +88,7 @@ fn overlay(rng: &mut ChaCha8Rng, items: &[String], counties: &[String]) -> Value
     }
     if rng.random_bool(0.4) {
         let through = rng.random_range(2026..=2030);
-        let item = &items[rng.random_range(0..items.len())];
+        let item = &grown[rng.random_range(0..grown.len())];
         o["projection"] = json!({"through": through, "growth": {
             "default": format!("0.{:02}", rng.random_range(0..=10)),
             item.as_str(): format!("0.{:02}", rng.random_range(0..=10)),
@@ -118,11 +118,31 @@ fn main() {
             .filter_map(|x| x["code"].as_str().map(String::from))
             .collect()
     };
-    let items = codes(&meta["items"], None);
+    // items in force to the end (an override of a repealed item is refused)
+    let items: Vec<String> = meta["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|i| {
+            i["rules"]
+                .as_array()
+                .and_then(|r| r.last())
+                .is_some_and(|r| r["until"].is_null())
+        })
+        .filter_map(|i| i["code"].as_str().map(String::from))
+        .collect();
     let counties = codes(&meta["regions"], Some("county"));
+    // growth keys: the served scenario's own (they match items of the last ledger year)
+    let grown: Vec<String> = meta["scenario"]["overlay"]["projection"]["growth"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(k, _)| k.clone())
+        .filter(|k| k != "default")
+        .collect();
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let bodies: Vec<String> = (0..total)
-        .map(|_| overlay(&mut rng, &items, &counties).to_string())
+        .map(|_| overlay(&mut rng, &items, &grown, &counties).to_string())
         .collect();
     let queue = Arc::new(Mutex::new(
         bodies.into_iter().enumerate().collect::<Vec<_>>(),
