@@ -33,6 +33,7 @@ pub mod regions;
 pub mod report;
 pub mod rules;
 pub mod scenario;
+pub mod serve;
 pub mod settlement;
 pub mod split;
 pub mod supervision;

@@ -376,7 +376,7 @@ fn bad_scenarios_name_the_key() {
         ),
         (
             "key_in_wrong_table.toml",
-            &["unknown field", "base_years", "in `scenario`"][..],
+            &["unknown field", "key `scenario.base_years`"][..],
         ),
         (
             "malformed_regime_month.toml",

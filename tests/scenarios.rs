@@ -153,7 +153,7 @@ fn a_rate_written_as_a_toml_number_says_to_write_a_string() {
     for (overlay, key) in [
         (
             "[[override]]\nitem = \"10101\"\nfrom = \"2022-01\"\nprovince = 0.10\n",
-            "override.province",
+            "key `override[0].province`",
         ),
         (
             "[baseline]\nindexation = { rate = 0.03 }\n",

@@ -7,6 +7,7 @@ mod output;
 mod progress;
 mod reconcile;
 mod run;
+mod serve;
 mod summary;
 mod sweep;
 mod synth;
@@ -42,6 +43,8 @@ enum Command {
     /// Compare the settlement with a bureau's own figures (CSV or xlsx); exit 0 only when
     /// nothing differs.
     Reconcile(reconcile::ReconcileArgs),
+    /// Serve the what-if page and its JSON API (http://127.0.0.1:8350/ by default).
+    Serve(serve::ServeArgs),
 }
 
 /// `--granularity`: the library's [`fencheng::split::Granularity`] as a flag value.
@@ -100,5 +103,6 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Command::Validate(a) => validate::validate(a),
         Command::Synth(a) => synth::synth(a),
         Command::Reconcile(a) => reconcile::reconcile_cmd(a),
+        Command::Serve(a) => serve::serve_cmd(a),
     }
 }

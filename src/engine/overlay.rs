@@ -3,6 +3,7 @@
 //! `baseline`, `projection`) — answered on the ledgers already in memory, never read again
 //! from disk. The web page's API and the tests call this.
 
+use super::incremental::{Incremental, Sums};
 use super::Engine;
 use crate::error::{Error, Result};
 use crate::explain::Explanation;
@@ -10,8 +11,10 @@ use crate::ledger::ReadOptions;
 use crate::scenario::compare::{
     analyse, compare_statements, Analysis, AnalysisOptions, SummaryRow,
 };
-use crate::scenario::run::{run_scenario, RunOptions, ScenarioResult};
+use crate::scenario::file::load_merged;
+use crate::scenario::run::{run_scenario_on, ReadTables, RunOptions, ScenarioResult};
 use crate::scenario::Scenario;
+use crate::settlement::region_years;
 use crate::split::Granularity;
 use std::path::{Path, PathBuf};
 
@@ -19,6 +22,12 @@ use std::path::{Path, PathBuf};
 pub struct WhatIf {
     engine: Engine,
     file: PathBuf,
+    /// The served file's merged table and the files its `extends` chain read.
+    merged: (toml::Table, Vec<PathBuf>),
+    /// Its regions, rulebook and optional tables as read.
+    read: ReadTables,
+    /// The served run's item shares, indexed for incremental evaluation.
+    incremental: Incremental,
     /// The served scenario's full run (monthly).
     pub base: ScenarioResult,
     /// The reference's full run (monthly).
@@ -27,8 +36,12 @@ pub struct WhatIf {
 
 /// One overlay's answer.
 pub struct Evaluation {
-    /// The scenario the overlay makes (served scenario + overlay).
+    /// The scenario the overlay makes (served scenario + overlay). Answered incrementally,
+    /// its `shares` are empty (its region-year sums are in `sums`); [`WhatIf::run`] gives
+    /// every item share.
     pub result: ScenarioResult,
+    /// Region-year sums of its item shares.
+    pub sums: Sums,
     /// Its summary against the reference, per year.
     pub summary: Vec<SummaryRow>,
 }
@@ -48,9 +61,16 @@ impl WhatIf {
         let (Some(base), Some(reference)) = (results.next(), results.next()) else {
             return Err(Error::Check("the served scenarios did not run".into()));
         };
+        // absolute: a saved scenario `extends` it from wherever it is saved
+        let file = scenario
+            .canonicalize()
+            .map_err(|e| Error::file(scenario, format!("cannot open scenario: {e}")))?;
         Ok(WhatIf {
             engine,
-            file: scenario.to_path_buf(),
+            file,
+            merged: load_merged(scenario)?,
+            read: ReadTables::read(&scenarios[0])?,
+            incremental: Incremental::new(&base)?,
             base,
             reference,
         })
@@ -61,10 +81,16 @@ impl WhatIf {
         &self.file
     }
 
+    /// The served scenario's table, its `extends` chain merged (its own `[baseline]`,
+    /// `[projection]`, `[regime]` as a page shows them).
+    pub fn served_table(&self) -> &toml::Table {
+        &self.merged.0
+    }
+
     /// The scenario `overlay` makes, validated as a scenario file (errors name the
     /// overlay's key, e.g. `override[0].province`). Its ledgers must be the served ones.
     pub fn scenario(&self, overlay: &toml::Table) -> Result<Scenario> {
-        let mut sc = Scenario::load_with_overlay(&self.file, overlay)?;
+        let mut sc = Scenario::with_overlay(&self.file, &self.merged.0, &self.merged.1, overlay)?;
         if overlay
             .get("scenario")
             .and_then(|h| h.get("name"))
@@ -75,22 +101,54 @@ impl WhatIf {
         Ok(sc)
     }
 
-    /// Settles the overlay's scenario on the ledgers in memory and compares it with the
-    /// reference; `{}` answers the served scenario itself.
+    /// Settles the overlay's scenario on the ledgers and tables in memory (no file is read)
+    /// and compares it with the reference; `{}` answers the served scenario itself.
     pub fn evaluate(&self, overlay: &toml::Table) -> Result<Evaluation> {
+        self.evaluate_against(overlay, &self.reference)
+    }
+
+    /// The same compared with `reference` (the served reference, or the served scenario
+    /// itself: [`WhatIf::base`]).
+    pub fn evaluate_against(
+        &self,
+        overlay: &toml::Table,
+        reference: &ScenarioResult,
+    ) -> Result<Evaluation> {
         let sc = self.scenario(overlay)?;
+        let (regions, rules) = sc.regions_and_rules_on(&self.read.regions, &self.read.rules)?;
+        let (result, sums) =
+            match self
+                .incremental
+                .evaluate(&self.base, &sc, regions, rules, &self.read.tables)?
+            {
+                Some(e) => (e.result, e.sums),
+                None => {
+                    let r = self.run_scenario(&sc)?;
+                    let sums = region_years(&r.shares).0;
+                    (r, sums)
+                }
+            };
+        let (_, summary) =
+            compare_statements(reference, &sc.name, &result.settlement, &result.province);
+        Ok(Evaluation {
+            result,
+            sums,
+            summary,
+        })
+    }
+
+    /// The overlay's scenario run in full on the ledgers and tables in memory: every item
+    /// share (what `explain` and the workbook need).
+    pub fn run(&self, overlay: &toml::Table) -> Result<ScenarioResult> {
+        self.run_scenario(&self.scenario(overlay)?)
+    }
+
+    fn run_scenario(&self, sc: &Scenario) -> Result<ScenarioResult> {
         let scan = self
             .engine
             .opened(&sc.ledgers)
             .ok_or_else(|| Error::Check("the served ledgers are not open".into()))?;
-        let result = run_scenario(&sc, scan, WHAT_IF)?;
-        let (_, summary) = compare_statements(
-            &self.reference,
-            &sc.name,
-            &result.settlement,
-            &result.province,
-        );
-        Ok(Evaluation { result, summary })
+        run_scenario_on(sc, scan, WHAT_IF, &self.read)
     }
 
     /// The analyst's figures of an evaluated overlay against the reference.
@@ -100,8 +158,7 @@ impl WhatIf {
 
     /// How one region-year of the overlay's scenario was reached (region by code or name).
     pub fn explain(&self, overlay: &toml::Table, region: &str, year: i32) -> Result<Explanation> {
-        let e = self.evaluate(overlay)?;
-        Engine::explain(&e.result, region, year)
+        Engine::explain(&self.run(overlay)?, region, year)
     }
 
     /// The scenario file of an overlay: `extends` the served file (by its absolute path)

@@ -7,7 +7,8 @@ use super::table::{Table, Values::*};
 use super::tables::{region_names, repeat};
 use crate::regions::RegionTable;
 use crate::scenario::compare::{
-    marginal_retention, Analysis, ComparisonRow, GroupRow, PrefectureRow, SummaryRow, TotalRow,
+    marginal_retention, Analysis, ComparisonRow, GroupRow, PrefectureRow, RetentionRow, SummaryRow,
+    TotalRow,
 };
 use crate::scenario::run::ScenarioResult;
 
@@ -270,7 +271,11 @@ pub fn comparison_totals(rows: &[TotalRow], reference: &str, regions: &RegionTab
 
 /// `retention`: one row per scenario, year, county and rulebook item.
 pub fn retention(res: &ScenarioResult) -> Table {
-    let rows = marginal_retention(res);
+    retention_table(&marginal_retention(res))
+}
+
+/// `retention` of the rows given (e.g. one year's).
+pub fn retention_table(rows: &[RetentionRow]) -> Table {
     Table::new("retention")
         .col(
             "scenario",

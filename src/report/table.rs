@@ -142,18 +142,29 @@ impl Table {
         let path = dir.join(format!("{}.csv", self.name));
         let file = std::fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
         let mut buf = std::io::BufWriter::new(file);
+        self.write_csv_to(&mut buf, bom)
+            .map_err(|e| Error::file(&path, e.to_string()))?;
+        buf.flush().map_err(|e| Error::io(&path, e))
+    }
+
+    /// The bytes of `NAME.csv`, exactly as [`Table::write_csv`] writes them.
+    pub fn csv_bytes(&self, bom: bool) -> Vec<u8> {
+        let mut buf = Vec::new();
+        // writing to memory cannot fail
+        let _ = self.write_csv_to(&mut buf, bom);
+        buf
+    }
+
+    fn write_csv_to(&self, out: &mut impl Write, bom: bool) -> csv::Result<()> {
         if bom {
-            buf.write_all(b"\xEF\xBB\xBF")
-                .map_err(|e| Error::io(&path, e))?;
+            out.write_all(b"\xEF\xBB\xBF")?;
         }
-        let mut w = csv::Writer::from_writer(buf);
-        let err = |e: csv::Error| Error::file(&path, e.to_string());
-        w.write_record(self.columns.iter().map(|c| c.0.as_str()))
-            .map_err(err)?;
+        let mut w = csv::Writer::from_writer(out);
+        w.write_record(self.columns.iter().map(|c| c.0.as_str()))?;
         for i in 0..self.height() {
-            w.write_record(self.columns.iter().map(|(_, v)| v.cell(i)))
-                .map_err(err)?;
+            w.write_record(self.columns.iter().map(|(_, v)| v.cell(i)))?;
         }
-        w.flush().map_err(|e| Error::io(&path, e))
+        w.flush()?;
+        Ok(())
     }
 }

@@ -200,6 +200,12 @@ pub const OVERLAY_KEYS: [&str; 5] = ["scenario", "override", "regime", "baseline
 /// is the overlay's first override whatever the scenario already holds.
 pub fn load_with_overlay(path: &Path, overlay: &Table) -> Result<(Table, Vec<PathBuf>)> {
     let (base, chain) = load_merged(path)?;
+    Ok((overlay_on(path, base, overlay)?, chain))
+}
+
+/// `overlay` merged over `base`, the merged table of the scenario file `path` (read once
+/// by [`load_merged`]); errors as [`load_with_overlay`].
+pub fn overlay_on(path: &Path, base: Table, overlay: &Table) -> Result<Table> {
     for k in overlay.keys() {
         if !OVERLAY_KEYS.contains(&k.as_str()) {
             return Err(Error::key(
@@ -243,7 +249,7 @@ pub fn load_with_overlay(path: &Path, overlay: &Table) -> Result<(Table, Vec<Pat
     }
     alone.insert("scenario".into(), header);
     parse(path, alone)?;
-    Ok((merge(base, overlay.clone()), chain))
+    Ok(merge(base, overlay.clone()))
 }
 
 fn absolutize(v: &mut Value, dir: &Path) {
@@ -280,10 +286,23 @@ fn merge(mut parent: Table, child: Table) -> Table {
     parent
 }
 
+/// A key of the wrong type, missing or unknown, named by its dotted path
+/// (`override[0].province`, an unknown key by its own name: `baseline.indexaton`).
+fn shape_error(path: &Path, e: serde_path_to_error::Error<toml::de::Error>) -> Error {
+    let key = e.path().to_string();
+    // the first line: the key path says where, better than the parser's own context
+    let reason = e.inner().to_string();
+    let reason = reason.lines().next().unwrap_or_default().trim().to_string();
+    if key == "." {
+        return Error::file(path, format!("bad scenario: {reason}"));
+    }
+    Error::key(path, key, reason)
+}
+
 /// Validates a merged scenario table.
 pub fn parse(path: &Path, table: Table) -> Result<Scenario> {
-    let raw: RawScenarioFile = RawScenarioFile::deserialize(Value::Table(table))
-        .map_err(|e| Error::file(path, format!("bad scenario: {e}")))?;
+    let raw: RawScenarioFile =
+        serde_path_to_error::deserialize(Value::Table(table)).map_err(|e| shape_error(path, e))?;
     let key = |k: &str, e: String| Error::key(path, k, e);
     let ym = |k: &str, v: &str| YearMonth::parse(v).map_err(|e| key(k, e));
     let mut regime = RegimeChange::default();

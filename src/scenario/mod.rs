@@ -158,16 +158,47 @@ impl Scenario {
     /// `override`, `regime`, `baseline`, `projection`, and `scenario.name`) merged over it,
     /// validated as a scenario file is; see [`file::load_with_overlay`].
     pub fn load_with_overlay(path: &Path, overlay: &toml::Table) -> Result<Scenario> {
-        let (table, chain) = file::load_with_overlay(path, overlay)?;
+        let (table, chain) = file::load_merged(path)?;
+        Scenario::with_overlay(path, &table, &chain, overlay)
+    }
+
+    /// The same on the merged table of `path` read before ([`file::load_merged`]: the
+    /// table and the chain of files it read): no file is read again.
+    pub fn with_overlay(
+        path: &Path,
+        merged: &toml::Table,
+        chain: &[PathBuf],
+        overlay: &toml::Table,
+    ) -> Result<Scenario> {
+        let table = file::overlay_on(path, merged.clone(), overlay)?;
         let mut sc = file::parse(path, table)?;
-        sc.extends = chain.into_iter().skip(1).collect();
+        sc.extends = chain.iter().skip(1).cloned().collect();
         Ok(sc)
     }
 
     /// The regions (regime applied) and the rules (overrides applied), checked against each
     /// other: every `prefecture_rule` names a prefecture of the table.
     pub fn regions_and_rules(&self) -> Result<(RegionTable, RuleSet)> {
-        let (regions, rules) = (self.regions()?, self.rules()?);
+        self.check_regions_and_rules(self.regions()?, self.rules()?)
+    }
+
+    /// The same on tables read before: `regions` and `rules` as their files hold them.
+    pub fn regions_and_rules_on(
+        &self,
+        regions: &RegionTable,
+        rules: &RuleSet,
+    ) -> Result<(RegionTable, RuleSet)> {
+        self.check_regions_and_rules(
+            self.regions_on(regions.clone())?,
+            self.rules_on(rules.clone())?,
+        )
+    }
+
+    fn check_regions_and_rules(
+        &self,
+        regions: RegionTable,
+        rules: RuleSet,
+    ) -> Result<(RegionTable, RuleSet)> {
         rules
             .check_regions(&regions)
             .map_err(|(k, e)| Error::key(&self.rulebook, k, e))?;
@@ -238,7 +269,12 @@ impl Scenario {
 
     /// The regions with the scenario's regime applied.
     pub fn regions(&self) -> Result<RegionTable> {
-        let mut regions = RegionTable::load(&self.regions)?;
+        self.regions_on(RegionTable::load(&self.regions)?)
+    }
+
+    /// The scenario's regime applied to `regions`, the table of its `regions` file as read
+    /// (a what-if server reads the file once and applies each question's regime to a copy).
+    pub fn regions_on(&self, mut regions: RegionTable) -> Result<RegionTable> {
         let key = |k: String, e: String| Error::key(&self.file, k, e);
         let counties: Vec<(String, Option<YearMonth>)> = regions
             .all()
@@ -272,7 +308,11 @@ impl Scenario {
 
     /// The rulebook with the scenario's overrides applied.
     pub fn rules(&self) -> Result<RuleSet> {
-        let mut rules = RuleSet::load(&self.rulebook)?;
+        self.rules_on(RuleSet::load(&self.rulebook)?)
+    }
+
+    /// The scenario's overrides applied to `rules`, its rulebook as read.
+    pub fn rules_on(&self, mut rules: RuleSet) -> Result<RuleSet> {
         for (i, change) in self.overrides.iter().enumerate() {
             rules
                 .apply_change(change)

@@ -69,10 +69,62 @@ impl Clock {
     }
 }
 
+/// The tables a scenario reads besides its ledgers — regions and rulebook as their files
+/// hold them, and the optional tables — read once, for many scenarios on the same files
+/// (a what-if server answers every question on them without reading a file again).
+#[derive(Clone)]
+pub struct ReadTables {
+    /// The region table as read (no regime applied).
+    pub regions: RegionTable,
+    /// The rulebook as read (no override applied).
+    pub rules: RuleSet,
+    /// Subsidies, bases, rebates, transfers, … as read.
+    pub tables: crate::tables::SettlementTables,
+}
+
+impl ReadTables {
+    /// Reads the files of `sc`.
+    pub fn read(sc: &Scenario) -> Result<ReadTables> {
+        let (regions, rules) = (
+            RegionTable::load(&sc.regions)?,
+            RuleSet::load(&sc.rulebook)?,
+        );
+        let tables = sc.tables(&regions)?;
+        Ok(ReadTables {
+            regions,
+            rules,
+            tables,
+        })
+    }
+}
+
 /// Runs `sc` on the opened ledger `scan`.
 pub fn run_scenario(sc: &Scenario, scan: &LedgerScan, opts: RunOptions) -> Result<ScenarioResult> {
-    let mut clock = Clock(Instant::now(), scan.timings.clone());
     let (regions, rules) = sc.regions_and_rules()?;
+    run_with(sc, scan, opts, regions, rules, &|r| sc.tables(r))
+}
+
+/// Runs `sc` on the opened ledger `scan` and on `read`, the tables of its files read
+/// before (they must be the files `sc` names): the same result as [`run_scenario`].
+pub fn run_scenario_on(
+    sc: &Scenario,
+    scan: &LedgerScan,
+    opts: RunOptions,
+    read: &ReadTables,
+) -> Result<ScenarioResult> {
+    let (regions, rules) = sc.regions_and_rules_on(&read.regions, &read.rules)?;
+    run_with(sc, scan, opts, regions, rules, &|_| Ok(read.tables.clone()))
+}
+
+fn run_with(
+    sc: &Scenario,
+    scan: &LedgerScan,
+    opts: RunOptions,
+    regions: RegionTable,
+    rules: RuleSet,
+    tables: &dyn Fn(&RegionTable) -> Result<crate::tables::SettlementTables>,
+) -> Result<ScenarioResult> {
+    let mut clock = Clock(Instant::now(), scan.timings.clone());
     let bad_keys = key_problems(scan, &regions, &rules);
     let rejects = scan.rejects(&bad_keys)?;
     clock.lap("check ledger");
@@ -89,94 +141,24 @@ pub fn run_scenario(sc: &Scenario, scan: &LedgerScan, opts: RunOptions) -> Resul
         Granularity::Receipt => split_receipts(scan, totals.iter(), &regions, &rules, &excluded)?,
     };
     clock.lap("split");
-    let last = totals
-        .iter()
-        .map(|t| t.key.year)
-        .max()
-        .ok_or_else(|| Error::Input("the ledger has no good rows".into()))?;
+    let facts = LedgerFacts::of(&totals)?;
+    let last = facts.last;
     if let Some(p) = &sc.projection {
-        // a growth key that matches no item grown would be a typo growing nothing
-        for prefix in p.growth.keys().filter(|k| *k != "default") {
-            if !totals
-                .iter()
-                .any(|t| t.key.year == last && t.key.item.starts_with(prefix.as_str()))
-            {
-                return Err(Error::key(
-                    &sc.file,
-                    format!("projection.growth.{prefix}"),
-                    format!("matches no item of the last ledger year {last}"),
-                ));
-            }
-        }
+        check_growth_keys(sc, &facts)?;
         let projected = project(&totals, last, p)?;
-        let abs: u128 = projected
+        let abs = projected
             .iter()
             .map(|t| u128::from(t.amount.unsigned_abs()))
             .sum();
-        if abs > crate::ledger::pass::MAX_LEDGER_ABS_FEN {
-            return Err(Error::key(
-                &sc.file,
-                "projection",
-                format!(
-                    "the projected receipts add up to {} yuan in absolute value, more than \
-                     the {} yuan fencheng sums exactly",
-                    abs / 100,
-                    crate::ledger::pass::MAX_LEDGER_ABS_FEN / 100
-                ),
-            ));
-        }
+        check_projected_total(sc, abs)?;
         shares.extend(split_monthly(projected.iter(), &regions, &rules, true)?);
     }
-    // an actual year to settle must be in the ledgers: a year with no receipt would
-    // settle as all zeros
-    let actual: std::collections::BTreeSet<i32> = totals.iter().map(|t| t.key.year).collect();
-    if let Some(y) = sc
-        .years
-        .iter()
-        .find(|&&y| y <= last && !actual.contains(&y))
-    {
-        let first = actual.first().copied().unwrap_or(last);
-        return Err(Error::key(
-            &sc.file,
-            "scenario.years",
-            format!("year {y} has no good rows in the ledgers (they hold {first}–{last})"),
-        ));
-    }
-    let covered = sc.projection.as_ref().map_or(last, |p| p.through.max(last));
-    if let Some(y) = sc.years.iter().find(|&&y| y > covered) {
-        return Err(Error::key(
-            &sc.file,
-            "scenario.years",
-            format!("year {y} is after the last ledger year {last} and no [projection] reaches it"),
-        ));
-    }
+    check_years(sc, &facts)?;
     clock.lap("project");
-    let tables = sc.tables(&regions)?;
+    let tables = tables(&regions)?;
     let (sums, projected) = region_years(&shares);
-    let baselines = compute_baselines(&BaselineInputs {
-        regions: &regions,
-        county_years: &sums,
-        subsidies: &tables.subsidies,
-        fixed_bases: &tables.fixed_bases,
-        base_years: sc.base_years.as_deref(),
-        indexation: sc.indexation,
-        years: &sc.years,
-    })?;
+    let (baselines, settlement, province) = settle_sums(sc, &regions, &tables, &sums, &projected)?;
     clock.lap("baselines");
-    let (settlement, province) = settle(&SettlementInputs {
-        regions: &regions,
-        sums: &sums,
-        projected: &projected,
-        baselines: &baselines,
-        rebates: &tables.rebates,
-        transfers: &tables.transfers,
-        subsidies: &tables.subsidies,
-        special_transfers: &tables.special_transfers,
-        remits: &tables.remits,
-        adjustments: &tables.adjustments,
-        advances: &tables.advances,
-        years: &sc.years,
-    });
     // the split itself checked every receipt (or monthly total) and stops the run at the
     // first breach, so reaching here means the check held; recorded like the others
     let (units, what) = match opts.granularity {
@@ -212,6 +194,135 @@ pub fn run_scenario(sc: &Scenario, scan: &LedgerScan, opts: RunOptions) -> Resul
         last_actual_year: last,
         tables,
     })
+}
+
+/// What a scenario's growth keys and years are checked against: the ledger's years with
+/// good rows and the item codes of its last year.
+#[derive(Clone, Debug)]
+pub struct LedgerFacts {
+    /// Last actual ledger year.
+    pub last: i32,
+    /// Years with good rows.
+    pub actual: BTreeSet<i32>,
+    /// Item codes of the last year's good rows (what a growth key may match).
+    pub last_items: BTreeSet<String>,
+}
+
+impl LedgerFacts {
+    /// The facts of the good monthly totals.
+    pub fn of(totals: &[MonthlyTotal]) -> Result<LedgerFacts> {
+        let last = totals
+            .iter()
+            .map(|t| t.key.year)
+            .max()
+            .ok_or_else(|| Error::Input("the ledger has no good rows".into()))?;
+        Ok(LedgerFacts {
+            last,
+            actual: totals.iter().map(|t| t.key.year).collect(),
+            last_items: totals
+                .iter()
+                .filter(|t| t.key.year == last)
+                .map(|t| t.key.item.clone())
+                .collect(),
+        })
+    }
+}
+
+/// A growth key that matches no item grown would be a typo growing nothing.
+pub fn check_growth_keys(sc: &Scenario, f: &LedgerFacts) -> Result<()> {
+    let Some(p) = &sc.projection else {
+        return Ok(());
+    };
+    for prefix in p.growth.keys().filter(|k| *k != "default") {
+        if !f.last_items.iter().any(|i| i.starts_with(prefix.as_str())) {
+            return Err(Error::key(
+                &sc.file,
+                format!("projection.growth.{prefix}"),
+                format!("matches no item of the last ledger year {}", f.last),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The projected receipts must stay within what fencheng sums exactly.
+/// `abs`: Σ |amount| of the projected totals, in fen.
+pub fn check_projected_total(sc: &Scenario, abs: u128) -> Result<()> {
+    if abs > crate::ledger::pass::MAX_LEDGER_ABS_FEN {
+        return Err(Error::key(
+            &sc.file,
+            "projection",
+            format!(
+                "the projected receipts add up to {} yuan in absolute value, more than \
+                 the {} yuan fencheng sums exactly",
+                abs / 100,
+                crate::ledger::pass::MAX_LEDGER_ABS_FEN / 100
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Every year to settle is in the ledgers (a year with no receipt would settle as all
+/// zeros) or reached by the projection.
+pub fn check_years(sc: &Scenario, f: &LedgerFacts) -> Result<()> {
+    let last = f.last;
+    if let Some(y) = sc
+        .years
+        .iter()
+        .find(|&&y| y <= last && !f.actual.contains(&y))
+    {
+        let first = f.actual.first().copied().unwrap_or(last);
+        return Err(Error::key(
+            &sc.file,
+            "scenario.years",
+            format!("year {y} has no good rows in the ledgers (they hold {first}–{last})"),
+        ));
+    }
+    let covered = sc.projection.as_ref().map_or(last, |p| p.through.max(last));
+    if let Some(y) = sc.years.iter().find(|&&y| y > covered) {
+        return Err(Error::key(
+            &sc.file,
+            "scenario.years",
+            format!("year {y} is after the last ledger year {last} and no [projection] reaches it"),
+        ));
+    }
+    Ok(())
+}
+
+/// The baselines, statements and province roll-up of `sc` from its region-year sums of
+/// item shares (`projected`: the projected years).
+pub fn settle_sums(
+    sc: &Scenario,
+    regions: &RegionTable,
+    tables: &crate::tables::SettlementTables,
+    sums: &BTreeMap<(String, i32), crate::split::Parts>,
+    projected: &BTreeSet<i32>,
+) -> Result<(Vec<BaselineRow>, Vec<SettlementRow>, Vec<ProvinceRow>)> {
+    let baselines = compute_baselines(&BaselineInputs {
+        regions,
+        county_years: sums,
+        subsidies: &tables.subsidies,
+        fixed_bases: &tables.fixed_bases,
+        base_years: sc.base_years.as_deref(),
+        indexation: sc.indexation,
+        years: &sc.years,
+    })?;
+    let (settlement, province) = settle(&SettlementInputs {
+        regions,
+        sums,
+        projected,
+        baselines: &baselines,
+        rebates: &tables.rebates,
+        transfers: &tables.transfers,
+        subsidies: &tables.subsidies,
+        special_transfers: &tables.special_transfers,
+        remits: &tables.remits,
+        adjustments: &tables.adjustments,
+        advances: &tables.advances,
+        years: &sc.years,
+    });
+    Ok((baselines, settlement, province))
 }
 
 /// Monthly totals without bad keys and without rows rejected one by one (duplicate

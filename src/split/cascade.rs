@@ -21,6 +21,21 @@ pub struct Cascade {
     pub prefecture_if_managed: Rate,
 }
 
+impl Cascade {
+    /// A shared receipt's cascade in a month the county is (or is not) prefecture-managed:
+    /// the prefecture takes its old share only while it manages the county.
+    pub fn managed(self, managed: bool) -> Cascade {
+        Cascade {
+            prefecture: if managed {
+                self.prefecture_if_managed
+            } else {
+                Rate::ZERO
+            },
+            ..self
+        }
+    }
+}
+
 /// Where the fen of a receipt (or of a sum of receipts) went.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Parts {

@@ -150,7 +150,8 @@ pub fn shared_cascade(rule: Shares, below: Below) -> Cascade {
     Cascade {
         central: rule.central,
         province: rule.province,
-        prefecture: if managed { share } else { Rate::ZERO },
+        prefecture: share,
         prefecture_if_managed: share,
     }
+    .managed(managed)
 }

@@ -338,6 +338,21 @@ pub fn write_workbook_with(
     opts: WorkbookOptions,
 ) -> Result<()> {
     let fail = |e: XlsxError| Error::file(path, format!("cannot write the workbook: {e}"));
+    workbook(path, results, opts)?.save(path).map_err(fail)
+}
+
+/// The bytes of `settlement.xlsx` (in yuan), as [`write_workbook`] writes them: the
+/// server's download.
+pub fn workbook_bytes(results: &[ScenarioResult]) -> Result<Vec<u8>> {
+    let name = Path::new("settlement.xlsx");
+    workbook(name, results, WorkbookOptions::default())?
+        .save_to_buffer()
+        .map_err(|e| Error::file(name, format!("cannot write the workbook: {e}")))
+}
+
+/// The workbook of [`write_workbook_with`]; `path` names it in errors.
+fn workbook(path: &Path, results: &[ScenarioResult], opts: WorkbookOptions) -> Result<Workbook> {
+    let fail = |e: XlsxError| Error::file(path, format!("cannot write the workbook: {e}"));
     let f = Formats::new();
     let mut wb = Workbook::new();
     // A fixed creation date (31 December of the last settled year), not the clock, so the
@@ -389,7 +404,7 @@ pub fn write_workbook_with(
     super::base_items::write_sheet(ws, results).map_err(fail)?;
     let ws = wb.add_worksheet().set_name(WARNINGS_SHEET).map_err(fail)?;
     warnings::write_sheet(ws, results, &all_warnings, &f).map_err(fail)?;
-    wb.save(path).map_err(fail)
+    Ok(wb)
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ pub mod totals;
 
 pub use groups::{default_groups_year, GroupRow};
 pub use prefectures::PrefectureRow;
-pub use retention::{marginal_retention, RetentionRow};
+pub use retention::{marginal_retention, marginal_retention_in, RetentionRow};
 pub use spread::{
     county_per_capita, spread, statements_inequality, weighted_inequality, Inequality, Spread,
 };

@@ -96,8 +96,11 @@ const PROBE_FEN: i64 = 1_000_000_000_000;
 
 /// Every county's unprorated base dues by year (`dues` with a January switch, so that the
 /// switch year shows the value later years chain from).
-fn unprorated_dues(res: &ScenarioResult, last: i32) -> BTreeMap<(String, i32), i64> {
-    let sums = region_years(&res.shares).0;
+fn unprorated_dues(
+    res: &ScenarioResult,
+    sums: &BTreeMap<(String, i32), Parts>,
+    last: i32,
+) -> BTreeMap<(String, i32), i64> {
     let mut out = BTreeMap::new();
     let mut seen = std::collections::BTreeSet::new();
     for b in &res.baselines {
@@ -136,16 +139,29 @@ fn unprorated_dues(res: &ScenarioResult, last: i32) -> BTreeMap<(String, i32), i
 /// The marginal retention of every county, settled year and rulebook item of `res`; an
 /// item-year with a month without a rule in force is left out. Sorted by year, county, item.
 pub fn marginal_retention(res: &ScenarioResult) -> Vec<RetentionRow> {
-    let sums = region_years(&res.shares).0;
+    marginal_retention_in(res, &region_years(&res.shares).0, &res.scenario.years)
+}
+
+/// [`marginal_retention`] in `years` only, from `sums`, the scenario's region-year sums of
+/// item shares (what a what-if evaluation holds instead of every item share).
+pub fn marginal_retention_in(
+    res: &ScenarioResult,
+    sums: &BTreeMap<(String, i32), Parts>,
+    years: &[i32],
+) -> Vec<RetentionRow> {
     let last = res.scenario.years.iter().max().copied().unwrap_or_default();
-    let due_before = unprorated_dues(res, last);
+    let due_before = unprorated_dues(res, sums, last);
     let base: BTreeMap<(&str, i32), &crate::baseline::BaselineRow> = res
         .baselines
         .iter()
         .map(|b| ((b.county.as_str(), b.year), b))
         .collect();
     let mut out = Vec::new();
-    let mut years = res.scenario.years.clone();
+    let mut years: Vec<i32> = years
+        .iter()
+        .copied()
+        .filter(|y| res.scenario.years.contains(y))
+        .collect();
     years.sort_unstable();
     years.dedup();
     for &y in &years {
