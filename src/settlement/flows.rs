@@ -1,7 +1,7 @@
 //! The settlement's two formulas beyond the split, each written once: a region's available
 //! fiscal resources (可用财力) from its flows, and the prefecture's subsidy (市对县补助) a
-//! county receives in a year. The full run builds its statements with them and the sweep's
-//! fast path evaluates them on flat arrays.
+//! county receives in a year. The full run builds its statements with them, through the
+//! dense kernel of [`super::kernel`] that the sweep's fast path also evaluates.
 
 use crate::money::round_div;
 
@@ -59,6 +59,13 @@ impl Flows {
 /// (已预拨); positive, the upper level still pays; negative, it deducts.
 pub fn balance_due(statement_net: i64, advances: i64) -> i64 {
     statement_net - advances
+}
+
+/// An amount per resident (人均), fen: `round(amount / population)`, half away from zero;
+/// `None` for a region without residents. Available resources per head and the change per
+/// head both come here.
+pub fn per_capita(amount: i64, population: u64) -> Option<i64> {
+    (population > 0).then(|| round_div(amount as i128, population as i128) as i64)
 }
 
 /// The subsidy a county receives in a year from its prefecture (市对县补助):

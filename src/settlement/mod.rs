@@ -3,9 +3,10 @@
 
 pub mod checks;
 mod flows;
+pub mod kernel;
 mod statement;
 
 pub use checks::{verify, verify_statements, CheckResult};
-pub use flows::{balance_due, subsidy_for_months, Flows};
+pub use flows::{balance_due, per_capita, subsidy_for_months, Flows};
 pub(crate) use statement::input_amount;
 pub use statement::{region_years, settle, ProvinceRow, Regime, SettlementInputs, SettlementRow};

@@ -2,9 +2,9 @@
 //! province's roll-up: revenue by level, regime base flows, rebates, transfers and
 //! available fiscal resources (可用财力), also per resident.
 
-use super::flows::{balance_due, subsidy_for_months, Flows};
+use super::flows::{balance_due, per_capita, subsidy_for_months};
+use super::kernel::{year_flows, Own, Unit};
 use crate::baseline::BaselineRow;
-use crate::money::round_div;
 use crate::regions::{RegionKind, RegionTable};
 use crate::split::{Parts, ShareRow};
 use crate::tables::{annual_subsidy, AmountTable};
@@ -165,91 +165,69 @@ pub(crate) fn input_amount(
     }
 }
 
-/// Builds the statements of every county and prefecture and the province roll-up.
+/// Builds the statements of every county and prefecture and the province roll-up: per
+/// year, each region's own figures go through the dense kernel
+/// ([`kernel::year_flows`]), and each statement is read from its flows.
 pub fn settle(inp: &SettlementInputs) -> (Vec<SettlementRow>, Vec<ProvinceRow>) {
     let (sums, projected) = (inp.sums, inp.projected);
-    let mut children: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for c in inp
-        .regions
-        .all()
-        .iter()
-        .filter(|c| c.kind == RegionKind::County)
-    {
-        if let Some(p) = c.parent.as_deref() {
-            children.entry(p).or_default().push(&c.code);
-        }
-    }
+    let regions = inp.regions.all();
+    let units = Unit::all(inp.regions);
     let due: BTreeMap<(&str, i32), i64> = inp
         .baselines
         .iter()
         .map(|b| ((b.county.as_str(), b.year), b.due))
         .collect();
-    // 市对县补助 a county receives in a year: its annual subsidy for the managed months
-    let subsidy = |code: &str, year: i32| -> i64 {
-        let Some(county) = inp.regions.get(code) else {
-            return 0;
-        };
-        if inp.regions.prefecture_of(county).is_none() {
-            return 0;
-        }
-        subsidy_for_months(
-            annual_subsidy(inp.subsidies, code, year),
-            inp.regions.managed_months(county, year),
-        )
-    };
     let mut rows = Vec::new();
     let mut provinces = Vec::new();
+    let mut own = Vec::with_capacity(regions.len());
+    let mut flows = Vec::with_capacity(regions.len());
     for &year in inp.years {
-        let mut year_rows: Vec<SettlementRow> = Vec::new();
-        for region in inp
-            .regions
-            .all()
-            .iter()
-            .filter(|r| r.kind != RegionKind::Province)
-        {
-            let parts = sums
-                .get(&(region.code.clone(), year))
+        let is_projected = projected.contains(&year);
+        let parts_of = |code: &str| {
+            sums.get(&(code.to_string(), year))
                 .copied()
-                .unwrap_or_default();
-            let key = (region.code.clone(), year);
-            let is_projected = projected.contains(&year);
-            let mut flows = Flows {
+                .unwrap_or_default()
+        };
+        own.clear();
+        own.extend(regions.iter().map(|r| {
+            let key = (r.code.clone(), year);
+            let parts = parts_of(&r.code);
+            Own {
                 retained: parts.retained,
+                to_prefecture: parts.to_prefecture,
                 rebates: input_amount(inp.rebates, &key, is_projected),
                 transfers: input_amount(inp.transfers, &key, is_projected),
-                ..Flows::default()
-            };
+                due: *due.get(&(r.code.as_str(), year)).unwrap_or(&0),
+                // 市对县补助 of a county: its annual subsidy for the managed months
+                subsidy: subsidy_for_months(
+                    annual_subsidy(inp.subsidies, &r.code, year),
+                    inp.regions.managed_months(r, year),
+                ),
+            }
+        }));
+        year_flows(&units, &own, &mut flows);
+        let mut year_rows: Vec<SettlementRow> = Vec::new();
+        for (ix, region) in regions.iter().enumerate() {
+            if region.kind == RegionKind::Province {
+                continue;
+            }
+            let flows = flows[ix];
+            let key = (region.code.clone(), year);
             let (prefecture_code, regime) = match region.kind {
                 RegionKind::County => {
-                    let d = *due.get(&(region.code.as_str(), year)).unwrap_or(&0);
                     let regime = match region.direct_since {
-                        _ if inp.regions.prefecture_of(region).is_none() => Regime::Direct,
+                        _ if units[ix].prefecture.is_none() => Regime::Direct,
                         Some(ds) if ds.year == year => Regime::Switched,
                         Some(ds) if ds.year < year => Regime::Direct,
                         _ => Regime::Prefecture,
                     };
-                    let pref = inp
-                        .regions
-                        .prefecture_of(region)
-                        .map(|p| p.code.clone())
+                    let pref = units[ix]
+                        .prefecture
+                        .map(|p| regions[p].code.clone())
                         .unwrap_or_default();
-                    flows.base_paid = d.max(0);
-                    flows.base_received = (-d).max(0);
-                    flows.subsidy_received = subsidy(&region.code, year);
                     (pref, Some(regime))
                 }
-                _ => {
-                    for c in children.get(region.code.as_str()).into_iter().flatten() {
-                        flows.from_counties += sums
-                            .get(&(c.to_string(), year))
-                            .map_or(0, |p| p.to_prefecture);
-                        let d = *due.get(&(*c, year)).unwrap_or(&0);
-                        flows.base_received += d.max(0);
-                        flows.base_paid += (-d).max(0);
-                        flows.subsidy_paid += subsidy(c, year);
-                    }
-                    (region.code.clone(), None)
-                }
+                _ => (region.code.clone(), None),
             };
             let available = flows.available();
             let transfers_special = input_amount(inp.special_transfers, &key, is_projected);
@@ -262,7 +240,7 @@ pub fn settle(inp: &SettlementInputs) -> (Vec<SettlementRow>, Vec<ProvinceRow>) 
                 kind: region.kind,
                 prefecture_code,
                 regime,
-                parts,
+                parts: parts_of(&region.code),
                 from_counties: flows.from_counties,
                 base_paid: flows.base_paid,
                 base_received: flows.base_received,
@@ -278,8 +256,7 @@ pub fn settle(inp: &SettlementInputs) -> (Vec<SettlementRow>, Vec<ProvinceRow>) 
                 advances,
                 balance_due: balance_due(flows.statement_net(special_remit, adjustment), advances),
                 population: region.population,
-                available_per_capita: (region.population > 0)
-                    .then(|| round_div(available as i128, region.population as i128) as i64),
+                available_per_capita: per_capita(available, region.population),
                 projected: is_projected,
             });
         }

@@ -15,15 +15,15 @@ pub use groups::{default_groups_year, GroupRow};
 pub use prefectures::PrefectureRow;
 pub use retention::{marginal_retention, marginal_retention_in, RetentionRow};
 pub use spread::{
-    county_per_capita, spread, statements_inequality, weighted_inequality, Inequality, Spread,
+    county_per_capita, spread, spread_member, statements_inequality, weighted_inequality,
+    Inequality, Spread,
 };
 pub use totals::TotalRow;
 
 use super::run::ScenarioResult;
 use crate::error::Result;
-use crate::money::round_div;
 use crate::regions::RegionKind;
-use crate::settlement::{ProvinceRow, SettlementRow};
+use crate::settlement::{per_capita, ProvinceRow, SettlementRow};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
@@ -118,6 +118,41 @@ pub struct SummaryRow {
     pub projected: bool,
 }
 
+impl SummaryRow {
+    /// A year's summary before any region is tallied and its spreads are measured.
+    pub fn start(scenario: &str, year: i32, delta_province: i64, projected: bool) -> SummaryRow {
+        SummaryRow {
+            scenario: scenario.to_string(),
+            year,
+            winners: 0,
+            losers: 0,
+            delta_counties: 0,
+            delta_prefectures: 0,
+            delta_province,
+            reference: Spread::default(),
+            spread: Spread::default(),
+            weighted_reference: Inequality::default(),
+            weighted: Inequality::default(),
+            projected,
+        }
+    }
+
+    /// Counts one region's change of available resources into the year's tallies: a county
+    /// that gains is a winner, one that loses a loser, and the change adds to its kind's
+    /// total. The comparison and the sweep's summary both count here.
+    pub fn tally(&mut self, kind: RegionKind, delta: i64) {
+        match kind {
+            RegionKind::County => {
+                self.winners += u32::from(delta > 0);
+                self.losers += u32::from(delta < 0);
+                self.delta_counties += delta;
+            }
+            RegionKind::Prefecture => self.delta_prefectures += delta,
+            RegionKind::Province => {}
+        }
+    }
+}
+
 /// Compares `s` with `reference` over the years both settle.
 pub fn compare(
     reference: &ScenarioResult,
@@ -140,8 +175,7 @@ fn comparison_row(name: &str, r: &SettlementRow, base: &SettlementRow) -> Compar
         available: r.available,
         delta,
         delta_pct: (base.available != 0).then(|| delta as f64 / base.available.abs() as f64),
-        delta_per_capita: (r.population > 0)
-            .then(|| round_div(delta as i128, r.population as i128) as i64),
+        delta_per_capita: per_capita(delta, r.population),
         retention_reference: retention(base),
         retention: retention(r),
         retention_with_subsidy_reference: retention_with_subsidy(base),
@@ -174,26 +208,15 @@ pub fn compare_statements(
         let Some(rp) = reference.province.iter().find(|x| x.year == p.year) else {
             continue;
         };
-        let year_rows: Vec<&ComparisonRow> = rows.iter().filter(|r| r.year == p.year).collect();
-        let counties = year_rows.iter().filter(|r| r.kind == RegionKind::County);
-        summary.push(SummaryRow {
-            scenario: name.to_string(),
-            year: p.year,
-            winners: counties.clone().filter(|r| r.delta > 0).count() as u32,
-            losers: counties.clone().filter(|r| r.delta < 0).count() as u32,
-            delta_counties: counties.map(|r| r.delta).sum(),
-            delta_prefectures: year_rows
-                .iter()
-                .filter(|r| r.kind == RegionKind::Prefecture)
-                .map(|r| r.delta)
-                .sum(),
-            delta_province: p.to_province - rp.to_province,
-            reference: spread(&county_per_capita(&reference.settlement, p.year)),
-            spread: spread(&county_per_capita(settlement, p.year)),
-            weighted_reference: statements_inequality(&reference.settlement, p.year),
-            weighted: statements_inequality(settlement, p.year),
-            projected: p.projected,
-        });
+        let mut row = SummaryRow::start(name, p.year, p.to_province - rp.to_province, p.projected);
+        row.reference = spread(&county_per_capita(&reference.settlement, p.year));
+        row.spread = spread(&county_per_capita(settlement, p.year));
+        row.weighted_reference = statements_inequality(&reference.settlement, p.year);
+        row.weighted = statements_inequality(settlement, p.year);
+        for r in rows.iter().filter(|r| r.year == p.year) {
+            row.tally(r.kind, r.delta);
+        }
+        summary.push(row);
     }
     (rows, summary)
 }

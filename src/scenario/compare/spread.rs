@@ -69,10 +69,29 @@ pub fn spread(values: &[f64]) -> Spread {
 /// left out of the county statistics; it counts in the weighted measures over every unit).
 pub fn county_per_capita(rows: &[SettlementRow], year: i32) -> Vec<f64> {
     rows.iter()
-        .filter(|r| r.year == year && r.kind == RegionKind::County)
-        .filter(|r| !r.prefecture_code.is_empty())
-        .filter_map(|r| r.available_per_capita.map(|f| f as f64 / 100.0))
+        .filter(|r| r.year == year)
+        .filter_map(|r| {
+            spread_member(
+                r.kind,
+                !r.prefecture_code.is_empty(),
+                r.available_per_capita,
+            )
+        })
         .collect()
+}
+
+/// A unit's value in the county spread, yuan per head: counties under a prefecture with
+/// residents (济源 settles as a 省辖市 and prefectures propers are not counties); `None`
+/// for any other unit. The comparison and the sweep's summary both ask here.
+pub fn spread_member(
+    kind: RegionKind,
+    under_prefecture: bool,
+    available_per_capita: Option<i64>,
+) -> Option<f64> {
+    (kind == RegionKind::County && under_prefecture)
+        .then_some(available_per_capita)
+        .flatten()
+        .map(|fen| fen as f64 / 100.0)
 }
 
 /// Population-weighted Gini and Theil of per-capita available resources over units given

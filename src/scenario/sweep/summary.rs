@@ -1,24 +1,25 @@
 //! A sweep point's comparison summary (情景比较摘要) computed straight from its flat
-//! region-year sums: the base dues, each region's available resources (可用财力) and, per
-//! year, the winners, losers, totals of the change, the county spread and the
-//! population-weighted inequality over every unit that settles. It is the
-//! settlement and comparison of [`crate::settlement::settle`] and
-//! [`crate::scenario::compare::compare_statements`] restricted to what the summary reads;
-//! `tests/sweep.rs` checks the two agree on every point.
+//! region-year sums: the base dues ([`measure_base`], [`dues`]), each region's available
+//! resources (可用财力) from the settlement's dense kernel ([`year_flows`]) and, per year,
+//! the winners, losers and totals of the change ([`SummaryRow::tally`]), the county spread
+//! ([`spread_member`], [`spread`]) and the population-weighted inequality over every unit
+//! that settles. Every rule is the full run's own function, called on denser data; what
+//! is the sweep's alone is the layout of its arrays and its conservation check.
+//! `tests/sweep.rs` still checks both paths agree on every point.
 
 use super::dense::{DenseSums, Layout};
 use crate::baseline::{dues, measure_base, FixedBase};
 use crate::error::{Error, Result};
-use crate::money::round_div;
 use crate::period::YearMonth;
 use crate::regions::RegionKind;
 use crate::scenario::compare::{
-    county_per_capita, spread, statements_inequality, weighted_inequality, Inequality, Spread,
-    SummaryRow,
+    county_per_capita, spread, spread_member, statements_inequality, weighted_inequality,
+    Inequality, Spread, SummaryRow,
 };
 use crate::scenario::run::ScenarioResult;
 use crate::scenario::Scenario;
-use crate::settlement::{input_amount, subsidy_for_months, Flows};
+use crate::settlement::kernel::{year_flows, Own, Unit};
+use crate::settlement::{input_amount, per_capita, subsidy_for_months};
 use crate::tables::SettlementTables;
 use crate::tables::{annual_subsidy, AmountTable};
 use std::collections::BTreeSet;
@@ -52,17 +53,17 @@ pub struct Summarizer {
     layout: Layout,
     /// Settled years, in the scenario's order, and whether each is projected.
     years: Vec<(i32, bool)>,
-    kind: Vec<RegionKind>,
     population: Vec<u64>,
     /// Regions with a statement (all but the province), in table order.
     settled: Vec<usize>,
-    /// A county's prefecture (the region its `parent` names, when that is a prefecture).
-    prefecture: Vec<Option<usize>>,
+    /// Every region's place in the settlement kernel (kind, prefecture).
+    units: Vec<Unit>,
     switched: Vec<SwitchedCounty>,
-    /// Rebates + transfers per cell (held flat into projected years).
-    inputs: Vec<i64>,
-    /// 市对县补助 per cell: received by a county (positive = from its prefecture); a
-    /// prefecture's cell holds what it pays its counties.
+    /// 返还性收入 per cell (held flat into projected years).
+    rebates: Vec<i64>,
+    /// 转移支付 per cell (held flat into projected years).
+    transfers: Vec<i64>,
+    /// 市对县补助 per county cell for its managed months (positive = from its prefecture).
     subsidy: Vec<i64>,
     /// Per settled year, the reference's figures if it settles that year.
     reference: Vec<Option<ReferenceYear>>,
@@ -86,14 +87,6 @@ impl Summarizer {
             .copied()
             .max()
             .unwrap_or(i32::MIN);
-        let prefecture = regions
-            .iter()
-            .map(|r| {
-                let p = base.regions.index_of(r.parent.as_deref()?)?;
-                (r.kind == RegionKind::County && regions[p].kind == RegionKind::Prefecture)
-                    .then_some(p)
-            })
-            .collect();
         let switched = regions
             .iter()
             .enumerate()
@@ -112,30 +105,22 @@ impl Summarizer {
                 })
             })
             .collect();
-        let mut inputs = vec![0; layout.len()];
+        let mut rebates = vec![0; layout.len()];
+        let mut transfers = vec![0; layout.len()];
         let mut subsidy = vec![0; layout.len()];
         for (ix, r) in regions.iter().enumerate() {
             for &y in &base.scenario.years {
-                if let Some(c) = layout.cell(ix, y) {
-                    let key = (r.code.clone(), y);
-                    let p = projected_years.contains(&y);
-                    inputs[c] = input_amount(&tables.rebates, &key, p)
-                        + input_amount(&tables.transfers, &key, p);
-                }
-                let Some(pref) = base.regions.prefecture_of(r) else {
+                let Some(c) = layout.cell(ix, y) else {
                     continue;
                 };
-                let received = subsidy_for_months(
+                let key = (r.code.clone(), y);
+                let p = projected_years.contains(&y);
+                rebates[c] = input_amount(&tables.rebates, &key, p);
+                transfers[c] = input_amount(&tables.transfers, &key, p);
+                subsidy[c] = subsidy_for_months(
                     annual_subsidy(&tables.subsidies, &r.code, y),
                     base.regions.managed_months(r, y),
                 );
-                let pref_ix = base.regions.index_of(&pref.code);
-                if let (Some(c), Some(pc)) =
-                    (layout.cell(ix, y), pref_ix.and_then(|p| layout.cell(p, y)))
-                {
-                    subsidy[c] = received;
-                    subsidy[pc] += received;
-                }
             }
         }
         let reference_years = base
@@ -166,14 +151,14 @@ impl Summarizer {
                 .iter()
                 .map(|&y| (y, projected_years.contains(&y)))
                 .collect(),
-            kind: regions.iter().map(|r| r.kind).collect(),
             population: regions.iter().map(|r| r.population).collect(),
             settled: (0..regions.len())
                 .filter(|&i| regions[i].kind != RegionKind::Province)
                 .collect(),
-            prefecture,
+            units: Unit::all(&base.regions),
             switched,
-            inputs,
+            rebates,
+            transfers,
             subsidy,
             reference: reference_years,
         }
@@ -213,33 +198,27 @@ impl Summarizer {
         let n = self.layout.n_regions;
         let mut out = Vec::with_capacity(self.years.len());
         let mut available = vec![0i64; n];
-        let mut flows: Vec<Flows> = vec![Flows::default(); n];
+        let mut own: Vec<Own> = Vec::with_capacity(n);
+        let mut flows = Vec::with_capacity(n);
         for (&(year, projected), reference) in self.years.iter().zip(&self.reference) {
             let cell = |r: usize| self.layout.cell(r, year);
             let parts = |r: usize| cell(r).map(|c| sums.parts[c]).unwrap_or_default();
             let due_of = |r: usize| cell(r).map_or(0, |c| due[c]);
-            // 可用财力, from each region's flows (the settlement's one formula)
-            flows.fill(Flows::default());
-            for &r in &self.settled {
-                let f = &mut flows[r];
-                f.retained = parts(r).retained;
-                f.transfers = cell(r).map_or(0, |c| self.inputs[c]);
-                let subsidy = cell(r).map_or(0, |c| self.subsidy[c]);
-                if self.kind[r] == RegionKind::County {
-                    f.base_paid = due_of(r).max(0);
-                    f.base_received = (-due_of(r)).max(0);
-                    f.subsidy_received = subsidy;
-                } else {
-                    f.subsidy_paid = subsidy;
+            // 可用财力, from each region's flows (the settlement's kernel)
+            own.clear();
+            own.extend((0..n).map(|r| {
+                let (p, c) = (parts(r), cell(r));
+                let at = |v: &[i64]| c.map_or(0, |c| v[c]);
+                Own {
+                    retained: p.retained,
+                    to_prefecture: p.to_prefecture,
+                    rebates: at(&self.rebates),
+                    transfers: at(&self.transfers),
+                    due: due_of(r),
+                    subsidy: at(&self.subsidy),
                 }
-            }
-            for &r in &self.settled {
-                if let Some(p) = self.prefecture[r] {
-                    flows[p].from_counties += parts(r).to_prefecture;
-                    flows[p].base_received += due_of(r).max(0);
-                    flows[p].base_paid += (-due_of(r)).max(0);
-                }
-            }
+            }));
+            year_flows(&self.units, &own, &mut flows);
             for &r in &self.settled {
                 available[r] = flows[r].available();
             }
@@ -248,8 +227,8 @@ impl Summarizer {
             let (mut local, mut total_available, mut to_province) = (0i64, 0i64, 0i64);
             for &r in &self.settled {
                 let p = parts(r);
-                local += p.collected - p.to_central - p.to_province
-                    + cell(r).map_or(0, |c| self.inputs[c]);
+                local +=
+                    p.collected - p.to_central - p.to_province + own[r].rebates + own[r].transfers;
                 total_available += available[r];
                 to_province += p.to_province;
             }
@@ -262,41 +241,21 @@ impl Summarizer {
             let Some(reference) = reference else {
                 continue;
             };
-            let mut row = SummaryRow {
-                scenario: sc.name.clone(),
-                year,
-                winners: 0,
-                losers: 0,
-                delta_counties: 0,
-                delta_prefectures: 0,
-                delta_province: to_province - reference.to_province,
-                reference: reference.spread,
-                spread: Spread::default(),
-                weighted_reference: reference.weighted,
-                weighted: Inequality::default(),
-                projected,
-            };
-            let mut per_capita = Vec::new();
+            let delta_province = to_province - reference.to_province;
+            let mut row = SummaryRow::start(&sc.name, year, delta_province, projected);
+            row.reference = reference.spread;
+            row.weighted_reference = reference.weighted;
+            let mut members = Vec::new();
             for &r in &self.settled {
-                let is_county = self.kind[r] == RegionKind::County;
-                // county statistics: counties under a prefecture (济源 is fiscally a 省辖市)
-                if is_county && self.prefecture[r].is_some() && self.population[r] > 0 {
-                    let pc = round_div(available[r] as i128, self.population[r] as i128);
-                    per_capita.push(pc as i64 as f64 / 100.0);
-                }
-                let Some(ra) = reference.available[r] else {
-                    continue;
-                };
-                let delta = available[r] - ra;
-                if is_county {
-                    row.winners += u32::from(delta > 0);
-                    row.losers += u32::from(delta < 0);
-                    row.delta_counties += delta;
-                } else {
-                    row.delta_prefectures += delta;
+                let (kind, population) = (self.units[r].kind, self.population[r]);
+                let under_prefecture = self.units[r].prefecture.is_some();
+                let pc = per_capita(available[r], population);
+                members.extend(spread_member(kind, under_prefecture, pc));
+                if let Some(ra) = reference.available[r] {
+                    row.tally(kind, available[r] - ra);
                 }
             }
-            row.spread = spread(&per_capita);
+            row.spread = spread(&members);
             let settled_available: Vec<i64> = self.settled.iter().map(|&r| available[r]).collect();
             let settled_population: Vec<u64> =
                 self.settled.iter().map(|&r| self.population[r]).collect();
