@@ -505,3 +505,28 @@ fn the_current_folder_is_never_an_output_and_nothing_is_left_behind() {
     let left: Vec<_> = std::fs::read_dir(work.path()).unwrap().flatten().collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+#[test]
+fn synth_finds_its_default_inputs_from_any_folder() {
+    // a folder without datasets/: the defaults are found beside the binary
+    let cwd = tempfile::tempdir().unwrap();
+    fencheng()
+        .current_dir(cwd.path())
+        .args(["synth", "--years", "2020-2020", "--out", "ledger"])
+        .assert()
+        .success();
+    assert!(
+        walk(&cwd.path().join("ledger"))
+            .iter()
+            .any(|p| p.extension().is_some_and(|e| e == "csv")),
+        "synth wrote no ledger"
+    );
+    // a region table given and missing: the message names the file
+    let out = fencheng()
+        .current_dir(cwd.path())
+        .args(["synth", "--regions", "nowhere.csv", "--out", "again"])
+        .assert()
+        .failure();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("nowhere.csv"), "{err}");
+}

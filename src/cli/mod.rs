@@ -85,6 +85,30 @@ impl From<Encoding> for fencheng::ledger::Encoding {
 
 /// The engine every command calls, reading ledgers as `--encoding` and `--sheet` say and
 /// drawing a progress bar of each ledger pass on a terminal.
+/// A default input file (a scenario, the region table, the rulebook): from the working directory, else from the project the binary
+/// was built in (beside `target/`), else from the source tree it was compiled from.
+pub(crate) fn default_file(rel: &str, flag: &str) -> Result<std::path::PathBuf> {
+    let mut places: Vec<std::path::PathBuf> = vec![std::path::PathBuf::from(".")];
+    if let Ok(exe) = std::env::current_exe() {
+        places.extend(
+            exe.ancestors()
+                .skip(1)
+                .take(4)
+                .map(std::path::Path::to_path_buf),
+        );
+    }
+    places.push(std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    places
+        .iter()
+        .map(|p| p.join(rel))
+        .find(|p| p.is_file())
+        .ok_or_else(|| {
+            fencheng::Error::Usage(format!(
+                "cannot find {rel} here or beside the binary: give {flag} FILE"
+            ))
+        })
+}
+
 fn engine(encoding: Encoding, sheet: &Option<String>) -> fencheng::engine::Engine {
     fencheng::engine::Engine::new(fencheng::ledger::ReadOptions {
         encoding: encoding.into(),

@@ -1,14 +1,14 @@
 //! `fencheng serve [--scenario FILE] [--against FILE] [--host 127.0.0.1] [--port 8350]`:
 //! the what-if page and its JSON API on the served scenario and its reference.
 
-use super::Encoding;
+use super::{default_file, Encoding};
 use clap::Args;
 use fencheng::engine::WhatIf;
 use fencheng::serve::{serve, Listen, State, NO_LOGIN_WARNING};
 use fencheng::{Error, Result};
 use std::io::Write;
 use std::net::IpAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 /// The scenario served when `--scenario` is not given, and its default reference.
@@ -35,25 +35,6 @@ pub struct ServeArgs {
     /// The sheet of .xlsx ledgers (needed when a workbook has data on several sheets).
     #[arg(long)]
     sheet: Option<String>,
-}
-
-/// A default scenario file: from the working directory, else from the project the binary
-/// was built in (beside `target/`), else from the source tree it was compiled from.
-fn default_file(rel: &str, flag: &str) -> Result<PathBuf> {
-    let mut places: Vec<PathBuf> = vec![PathBuf::from(".")];
-    if let Ok(exe) = std::env::current_exe() {
-        places.extend(exe.ancestors().skip(1).take(4).map(Path::to_path_buf));
-    }
-    places.push(PathBuf::from(env!("CARGO_MANIFEST_DIR")));
-    places
-        .iter()
-        .map(|p| p.join(rel))
-        .find(|p| p.is_file())
-        .ok_or_else(|| {
-            Error::Usage(format!(
-                "cannot find {rel} here or beside the binary: give {flag} FILE"
-            ))
-        })
 }
 
 pub fn serve_cmd(a: ServeArgs) -> Result<()> {

@@ -1,6 +1,7 @@
 //! `fencheng synth`: the seeded synthetic ledger — monthly totals per region × item ×
 //! level (one CSV per year), or receipts with `--receipts N` (Parquet by `fiscal_year=`).
 
+use super::default_file;
 use clap::Args;
 use fencheng::regions::RegionTable;
 use fencheng::rules::RuleSet;
@@ -10,12 +11,14 @@ use std::path::PathBuf;
 
 #[derive(Args, Debug)]
 pub struct SynthArgs {
-    /// Region table.
-    #[arg(long, default_value = "datasets/henan/regions.csv")]
-    regions: PathBuf,
-    /// Rulebook (items and rules in force).
-    #[arg(long, default_value = "datasets/henan/rulebook.toml")]
-    rulebook: PathBuf,
+    /// Region table [default: datasets/henan/regions.csv, found from the working
+    /// directory or beside the binary].
+    #[arg(long)]
+    regions: Option<PathBuf>,
+    /// Rulebook (items and rules in force) [default: datasets/henan/rulebook.toml, found
+    /// the same way].
+    #[arg(long)]
+    rulebook: Option<PathBuf>,
     /// Output folder.
     #[arg(long)]
     out: PathBuf,
@@ -47,8 +50,16 @@ fn parse_years(text: &str) -> Result<std::ops::RangeInclusive<i32>> {
 }
 
 pub fn synth(a: SynthArgs) -> Result<()> {
-    let regions = RegionTable::load(&a.regions)?;
-    let rules = RuleSet::load(&a.rulebook)?;
+    let regions = match &a.regions {
+        Some(p) => p.clone(),
+        None => default_file("datasets/henan/regions.csv", "--regions")?,
+    };
+    let rulebook = match &a.rulebook {
+        Some(p) => p.clone(),
+        None => default_file("datasets/henan/rulebook.toml", "--rulebook")?,
+    };
+    let regions = RegionTable::load(&regions)?;
+    let rules = RuleSet::load(&rulebook)?;
     let years = parse_years(&a.years)?;
     match a.receipts {
         Some(n) => {
