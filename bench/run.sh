@@ -140,6 +140,33 @@ if [ "$CSV_ROWS" != 0 ]; then
     awk -v b="$BYTES" -v w="$WALL" 'BEGIN {printf "csv-validate: %.0f MB/s\n", b / w / 1e6}' | tee -a "$DATA/results-$N.txt" >&2
     summary csv-run
     awk -v b="$BYTES" -v w="$WALL" 'BEGIN {printf "csv-run: %.0f MB/s\n", b / w / 1e6}' | tee -a "$DATA/results-$N.txt" >&2
+    U_RSS=$RSS
+
+    # --- the GBK twin: the same rows re-encoded (iconv), read with --encoding gbk ---------
+    # A GBK ledger is decoded a chunk at a time into a temporary UTF-8 file: its peak
+    # memory should match the UTF-8 twin's, not grow with the file.
+    GBK_LEDGER=$DATA/receipts-$CSV_ROWS-gbk
+    if [ ! -f "$GBK_LEDGER/.complete" ]; then
+        say "re-encoding the CSV ledger as GBK in $GBK_LEDGER"
+        rm -rf "$GBK_LEDGER"
+        for f in "$CSV_LEDGER"/*/*.csv; do
+            rel=${f#"$CSV_LEDGER"/}
+            mkdir -p "$GBK_LEDGER/$(dirname "$rel")"
+            iconv -f UTF-8 -t GBK "$f" >"$GBK_LEDGER/$rel"
+        done
+        touch "$GBK_LEDGER/.complete"
+    fi
+    scenario "bench-gbk-$CSV_ROWS" "$GBK_LEDGER/*/*.csv"
+    say ""
+    say "== the GBK twin: $CSV_ROWS rows =="
+    for _ in $(seq "$REPS"); do
+        once gbk-run "$BIN" run "$DATA/bench-gbk-$CSV_ROWS.toml" --encoding gbk --out "$DATA/out-gbk-$CSV_ROWS" --force --quiet
+    done
+    summary gbk-run
+    # the same figures (the first column, the scenario's name, differs)
+    cmp <(cut -d, -f2- "$DATA/out-csv-$CSV_ROWS/settlement.csv") <(cut -d, -f2- "$DATA/out-gbk-$CSV_ROWS/settlement.csv") >&2 ||
+        { say "the GBK twin settles differently from the UTF-8 one"; exit 1; }
+    awk -v g="$RSS" -v u="$U_RSS" 'BEGIN {printf "GBK / UTF-8 peak RSS: %s / %s MiB = %.2fx (same settlement)\n", g, u, g / u}' | tee -a "$DATA/results-$N.txt" >&2
 fi
 say ""
 say "results: $DATA/results-$N.txt; stage times: $OUT/manifest.json; log: $LOG"

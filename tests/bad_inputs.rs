@@ -388,7 +388,7 @@ fn bad_scenarios_name_the_key() {
         ),
         (
             "override_unknown_item.toml",
-            &["override[0]", "10199", "not in the rulebook"][..],
+            &["override[0].item", "`10199`", "not in the rulebook"][..],
         ),
         (
             "years_before_ledger.toml",
@@ -402,7 +402,7 @@ fn bad_scenarios_name_the_key() {
             "indexation_coefficient_over_one.toml",
             &[
                 "baseline.indexation",
-                "revenue_coefficient lies between 0 and 1",
+                "revenue_coefficient `2.5` is not between 0 and 1",
             ][..],
         ),
         (

@@ -432,8 +432,8 @@ fn an_unknown_item_names_its_field() {
         "/api/v1/evaluate",
         json!({"override": [{"item": "99999", "from": "2022-01", "province": "0.10"}]}).to_string(),
         StatusCode::BAD_REQUEST,
-        Some("override[0]"),
-        &["99999"],
+        Some("override[0].item"),
+        &["`99999`"],
     );
 }
 

@@ -37,23 +37,28 @@ impl Indexation {
     /// The indexation if its parameter is in range, else why not: `rate` a yearly growth
     /// of the base above −1 and at most 1 (negative shrinks the base);
     /// `revenue_coefficient` and `increment_share` shares of 0 to 1 (the spec's range of
-    /// rates); `phase_out_years` 1 to 100.
+    /// rates); `phase_out_years` 1 to 100. The refusal quotes the parameter.
     pub fn validated(self) -> Result<Indexation, String> {
         let share = |name: &str, v: i64| {
             if (0..=PPM).contains(&v) {
                 Ok(self)
             } else {
-                Err(format!("{name} lies between 0 and 1"))
+                Err(format!("{name} `{}` is not between 0 and 1", ppm_text(v)))
             }
         };
         match self {
             Indexation::Fixed => Ok(self),
             Indexation::Rate(r) if r > -PPM && r <= PPM => Ok(self),
-            Indexation::Rate(_) => Err("rate must be above −1 and at most 1".into()),
+            Indexation::Rate(r) => Err(format!(
+                "rate `{}` is not above −1 and at most 1",
+                ppm_text(r)
+            )),
             Indexation::RevenueCoefficient(k) => share("revenue_coefficient", k),
             Indexation::IncrementShare(s) => share("increment_share", s),
             Indexation::PhaseOut(n) if (1..=100).contains(&n) => Ok(self),
-            Indexation::PhaseOut(_) => Err("phase_out_years lies between 1 and 100".into()),
+            Indexation::PhaseOut(n) => {
+                Err(format!("phase_out_years `{n}` is not between 1 and 100"))
+            }
         }
     }
 
@@ -129,4 +134,9 @@ pub fn prorate(due: i64, m0: u32) -> i64 {
     } else {
         round_div(due as i128 * (13 - m0 as i128), 12) as i64
     }
+}
+
+/// A parameter in millionths as it was written (`0.25`, `-1.5`), for messages.
+fn ppm_text(v: i64) -> rust_decimal::Decimal {
+    rust_decimal::Decimal::new(v, 6).normalize()
 }

@@ -325,7 +325,7 @@ impl RuleSet {
         let item = self
             .items
             .get_mut(&change.item)
-            .ok_or_else(|| format!("item {} is not in the rulebook", change.item))?;
+            .ok_or_else(|| format!("item `{}` is not in the rulebook", change.item))?;
         let mut out = Vec::new();
         for rule in item.rules.drain(..) {
             let patch = |mut r: ShareRule| {

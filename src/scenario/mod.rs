@@ -316,7 +316,7 @@ impl Scenario {
         for (i, change) in self.overrides.iter().enumerate() {
             rules
                 .apply_change(change)
-                .map_err(|e| Error::key(&self.file, format!("override[{i}]"), e))?;
+                .map_err(|e| Error::key(&self.file, format!("override[{i}].item"), e))?;
         }
         Ok(rules)
     }

@@ -16,7 +16,7 @@ const App = (() => {
     ["delta_pct", "变化率 Δ %"],
     ["available_per_capita", "人均可用财力 available per head (元)"],
     ["available", "可用财力 available"],
-    ["retention", "新增一元留县 retention of a new yuan"],
+    ["retention", "留成率 share of local revenue kept"],
   ];
 
   function readHash() {

@@ -154,7 +154,7 @@ const Tables = (() => {
     { key: "available_reference", label: "基准可用财力 reference", money: true },
     { key: "delta", label: "变化 Δ", money: true },
     { key: "delta_per_capita", label: "人均变化 Δ per head", money: true, perHead: true },
-    { key: "retention", label: "新增一元留县 retention", num: true, digits: 3 },
+    { key: "retention", label: "留成率 share kept", num: true, digits: 3 },
   ];
 
   /** County rows (settlement joined with comparison) for the year or summed over years. */
