@@ -43,7 +43,11 @@ awk -v a="$started" -v b="$ready" 'BEGIN { printf "ready (listening) %.1f s afte
 echo "server RSS at start: $(rss)"
 "$LOAD" "$PORT" 100 "$CLIENTS" 999 >/dev/null
 echo "server RSS after a warm-up of 100 requests: $(rss)"
+echo "-- the page's answer (every part: settlement, comparison and the analyst's figures)"
 "$LOAD" "$PORT" "$REQUESTS" "$CLIENTS" "$SEED"
+echo "server RSS after $REQUESTS more requests: $(rss)"
+echo "-- the contract's answer (settlement 2019–2030, province, comparison_summary)"
+"$LOAD" "$PORT" "$REQUESTS" "$CLIENTS" "$SEED" "/api/v1/evaluate?tables=settlement,province,comparison_summary"
 echo "server RSS after $REQUESTS more requests: $(rss)"
 kill -TERM "$PID"
 wait "$PID" && echo "stopped cleanly on SIGTERM"

@@ -3,7 +3,8 @@
 //! running `fencheng serve` from C concurrent clients, one plain HTTP/1.1 request per
 //! connection (std::net only), and prints the latency percentiles and requests per second.
 //!
-//! `cargo run --release --example serve_load -- PORT [REQUESTS] [CLIENTS] [SEED]`
+//! `cargo run --release --example serve_load -- PORT [REQUESTS] [CLIENTS] [SEED] [PATH]`
+//! (PATH default `/api/v1/evaluate`, e.g. `/api/v1/evaluate?tables=settlement,province`)
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -108,6 +109,10 @@ fn main() {
     let arg = |i: usize, d: u64| args.get(i).and_then(|a| a.parse().ok()).unwrap_or(d);
     let port = arg(0, 8350) as u16;
     let (total, clients, seed) = (arg(1, 1000) as usize, arg(2, 8) as usize, arg(3, 1));
+    let path: Arc<str> = args
+        .get(4)
+        .map_or("/api/v1/evaluate", String::as_str)
+        .into();
     let (_, meta) = request(port, "GET", "/api/v1/meta", "").expect("the server answers");
     let meta: Value = serde_json::from_slice(&meta).expect("meta is JSON");
     let codes = |list: &Value, kind: Option<&str>| -> Vec<String> {
@@ -151,12 +156,12 @@ fn main() {
     let start = Instant::now();
     let workers: Vec<_> = (0..clients)
         .map(|_| {
-            let (queue, results) = (queue.clone(), results.clone());
+            let (queue, results, path) = (queue.clone(), results.clone(), path.clone());
             std::thread::spawn(move || {
                 while let Some((i, body)) = queue.lock().map(|mut q| q.pop()).ok().flatten() {
                     let t = Instant::now();
                     let (code, answer) =
-                        request(port, "POST", "/api/v1/evaluate", &body).unwrap_or((0, Vec::new()));
+                        request(port, "POST", &path, &body).unwrap_or((0, Vec::new()));
                     let ms = t.elapsed().as_secs_f64() * 1000.0;
                     if let Ok(mut r) = results.lock() {
                         r.push((i, code, ms, answer.len()));
@@ -181,7 +186,7 @@ fn main() {
     ms.sort_by(f64::total_cmp);
     let bytes: usize = results.iter().map(|r| r.3).sum();
     println!(
-        "requests {} ({} answered 200), clients {clients}, seed {seed}",
+        "requests {} to {path} ({} answered 200), clients {clients}, seed {seed}",
         results.len(),
         ok
     );

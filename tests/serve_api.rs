@@ -655,3 +655,36 @@ fn incremental_evaluation_equals_the_full_run_on_every_path() {
         assert_eq!(fast.baselines, full.baselines, "{c}");
     }
 }
+
+#[test]
+fn tables_asks_for_parts_of_the_answer_and_they_equal_the_full_answers() {
+    let overlay = json!({"override": [{"item": "10101", "from": "2023-01", "province": "0.10"}]});
+    let (s, full) = post_json("/api/v1/evaluate", &overlay);
+    assert_eq!(s, StatusCode::OK);
+    let (s, part) = post_json(
+        "/api/v1/evaluate?tables=settlement,province,comparison_summary",
+        &overlay,
+    );
+    assert_eq!(s, StatusCode::OK);
+    for t in ["settlement", "province", "comparison_summary"] {
+        assert!(part[t].as_array().is_some_and(|a| !a.is_empty()), "{t}");
+        assert_eq!(part[t], full[t], "{t} differs from the full answer's");
+    }
+    for t in [
+        "comparison",
+        "comparison_groups",
+        "retention",
+        "lorenz",
+        "groups_year",
+    ] {
+        assert!(full.get(t).is_some(), "the full answer has {t}");
+        assert!(part.get(t).is_none(), "{t} was not asked for");
+    }
+    refused(
+        "/api/v1/evaluate?tables=settlement,balance",
+        "{}",
+        StatusCode::BAD_REQUEST,
+        Some("tables"),
+        &["`balance`", "comparison_summary"],
+    );
+}

@@ -176,6 +176,50 @@ pub struct Ask {
     /// The year of the marginal retention rows.
     #[serde(default)]
     pub year: Option<i32>,
+    /// The parts of the answer wanted, comma-separated names of [`EVALUATE_TABLES`]
+    /// (default every one): a client that reads the settlement alone does not pay for
+    /// the analyst's figures.
+    #[serde(default)]
+    pub tables: Option<String>,
+}
+
+/// The parts `evaluate` answers, in the answer's order: the settlement, the province
+/// roll-up and the comparison summary (the contract's three), then the analyst's figures
+/// the page draws.
+pub const EVALUATE_TABLES: [&str; 9] = [
+    "settlement",
+    "province",
+    "comparison_summary",
+    "comparison",
+    "comparison_prefectures",
+    "comparison_groups",
+    "comparison_totals",
+    "retention",
+    "lorenz",
+];
+
+/// The parts asked for (`tables=`), each a name of [`EVALUATE_TABLES`].
+fn wanted(ask: &Ask) -> Result<Vec<&'static str>, ApiError> {
+    let Some(list) = ask.tables.as_deref() else {
+        return Ok(EVALUATE_TABLES.to_vec());
+    };
+    let mut out = Vec::new();
+    for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        let known = EVALUATE_TABLES
+            .iter()
+            .find(|t| **t == name)
+            .ok_or_else(|| {
+                ApiError::field(
+                    "tables",
+                    format!(
+                        "`{name}` is not a part of the answer: {}",
+                        EVALUATE_TABLES.join(", ")
+                    ),
+                )
+            })?;
+        out.push(*known);
+    }
+    Ok(out)
 }
 
 fn reference_of<'a>(w: &'a WhatIf, ask: &Ask) -> Result<&'a ScenarioResult, ApiError> {
@@ -217,19 +261,7 @@ pub fn evaluation_json(w: &WhatIf, overlay: &toml::Table, ask: &Ask) -> Result<S
     let reference = reference_of(w, ask)?;
     let e = w.evaluate_against(overlay, reference)?;
     let r = &e.result;
-    // income groups on the year before the first switch that differs (as `compare`), at
-    // the earliest the reference's first settled year: a what-if that moves a 2014 pilot,
-    // or none, would otherwise ask for a year before the ledgers
-    let first = reference.scenario.years.iter().min().copied();
-    let groups_year = Some(default_groups_year(reference, r).max(first.unwrap_or(i32::MIN)));
-    let a = analyse(
-        reference,
-        r,
-        AnalysisOptions {
-            groups_year,
-            ..AnalysisOptions::default()
-        },
-    )?;
+    let want = wanted(ask)?;
     let last = r.scenario.years.iter().max().copied().unwrap_or_default();
     let year = match ask.year {
         None => last,
@@ -241,6 +273,29 @@ pub fn evaluation_json(w: &WhatIf, overlay: &toml::Table, ask: &Ask) -> Result<S
             ))
         }
     };
+    // the analyst's figures only when a part of them is asked for
+    let analysis = if want.iter().any(|t| {
+        matches!(
+            *t,
+            "comparison" | "comparison_prefectures" | "comparison_groups" | "comparison_totals"
+        )
+    }) {
+        // income groups on the year before the first switch that differs (as `compare`),
+        // at the earliest the reference's first settled year: a what-if that moves a 2014
+        // pilot, or none, would otherwise ask for a year before the ledgers
+        let first = reference.scenario.years.iter().min().copied();
+        let groups_year = Some(default_groups_year(reference, r).max(first.unwrap_or(i32::MIN)));
+        Some(analyse(
+            reference,
+            r,
+            AnalysisOptions {
+                groups_year,
+                ..AnalysisOptions::default()
+            },
+        )?)
+    } else {
+        None
+    };
     let mut out = String::with_capacity(4 << 20);
     out.push_str("{\"scenario\":");
     push_str(&mut out, &r.scenario.name);
@@ -250,51 +305,52 @@ pub fn evaluation_json(w: &WhatIf, overlay: &toml::Table, ask: &Ask) -> Result<S
     push_str(&mut out, &r.scenario.data_banner());
     let _ = write!(out, ",\"years\":{:?}", r.scenario.years);
     let _ = write!(out, ",\"last_actual_year\":{}", r.last_actual_year);
-    let tables = [
-        ("settlement", tables::settlement(r)),
-        ("province", tables::province(r)),
-        (
-            "comparison_summary",
-            ctables::comparison_summary(&a.summary, &a.reference),
-        ),
-        ("comparison", ctables::comparison(&a.rows, &r.regions)),
-        (
-            "comparison_prefectures",
-            ctables::comparison_prefectures(&a.prefectures, &a.reference, &r.regions),
-        ),
-        (
-            "comparison_groups",
-            ctables::comparison_groups(&a.groups, &a.reference),
-        ),
-        (
-            "comparison_totals",
-            ctables::comparison_totals(&a.totals, &a.reference, &r.regions),
-        ),
-        (
-            "retention",
-            ctables::retention_table(&marginal_retention_in(r, &e.sums, &[year])),
-        ),
-    ];
-    for (name, t) in &tables {
+    for name in &want {
+        let table = match (*name, &analysis) {
+            ("settlement", _) => tables::settlement(r),
+            ("province", _) => tables::province(r),
+            ("comparison_summary", _) => {
+                ctables::comparison_summary(&e.summary, &reference.scenario.name)
+            }
+            ("comparison", Some(a)) => ctables::comparison(&a.rows, &r.regions),
+            ("comparison_prefectures", Some(a)) => {
+                ctables::comparison_prefectures(&a.prefectures, &a.reference, &r.regions)
+            }
+            ("comparison_groups", Some(a)) => ctables::comparison_groups(&a.groups, &a.reference),
+            ("comparison_totals", Some(a)) => {
+                ctables::comparison_totals(&a.totals, &a.reference, &r.regions)
+            }
+            ("retention", _) => {
+                ctables::retention_table(&marginal_retention_in(r, &e.sums, &[year]))
+            }
+            ("lorenz", _) => {
+                out.push_str(",\"lorenz\":[");
+                for (i, y) in r.scenario.years.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    let _ = write!(out, "{{\"fiscal_year\":{y},\"scenario\":");
+                    push_points(&mut out, &lorenz(&r.settlement, *y));
+                    out.push_str(",\"reference\":");
+                    push_points(&mut out, &lorenz(&reference.settlement, *y));
+                    out.push('}');
+                }
+                out.push(']');
+                continue;
+            }
+            _ => continue,
+        };
         let _ = write!(out, ",\"{name}\":");
-        push_rows(&mut out, t);
+        push_rows(&mut out, &table);
     }
-    let _ = write!(out, ",\"retention_year\":{year}");
-    let _ = write!(out, ",\"groups_year\":{}", a.groups_year);
-    out.push_str(",\"discount\":");
-    push_str(&mut out, &a.discount.to_string());
-    out.push_str(",\"lorenz\":[");
-    for (i, y) in r.scenario.years.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        let _ = write!(out, "{{\"fiscal_year\":{y},\"scenario\":");
-        push_points(&mut out, &lorenz(&r.settlement, *y));
-        out.push_str(",\"reference\":");
-        push_points(&mut out, &lorenz(&reference.settlement, *y));
-        out.push('}');
+    if want.contains(&"retention") {
+        let _ = write!(out, ",\"retention_year\":{year}");
     }
-    out.push(']');
+    if let Some(a) = &analysis {
+        let _ = write!(out, ",\"groups_year\":{}", a.groups_year);
+        out.push_str(",\"discount\":");
+        push_str(&mut out, &a.discount.to_string());
+    }
     let _ = write!(
         out,
         ",\"milliseconds\":{:.3}}}",

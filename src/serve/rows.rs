@@ -12,6 +12,12 @@ use std::fmt::Write;
 
 /// Appends `s` as a JSON string.
 pub fn push_str(out: &mut String, s: &str) {
+    if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     out.push('"');
     for c in s.chars() {
         match c {
@@ -39,6 +45,13 @@ pub fn push_f64(out: &mut String, f: Option<f64>) {
     }
 }
 
+/// Appends fen as the CSV writes them, a JSON string of yuan (`"-1234.56"`).
+fn push_yuan(out: &mut String, fen: i64) {
+    out.push('"');
+    out.push_str(&format_yuan(fen));
+    out.push('"');
+}
+
 fn push_cell(out: &mut String, v: &Values, i: usize) {
     match v {
         Values::Text(v) => push_str(out, &v[i]),
@@ -51,9 +64,9 @@ fn push_cell(out: &mut String, v: &Values, i: usize) {
             }
             None => out.push_str("null"),
         },
-        Values::Money(v) => push_str(out, &format_yuan(v[i])),
+        Values::Money(v) => push_yuan(out, v[i]),
         Values::OptMoney(v) => match v[i] {
-            Some(x) => push_str(out, &format_yuan(x)),
+            Some(x) => push_yuan(out, x),
             None => out.push_str("null"),
         },
         Values::Bool(v) => out.push_str(if v[i] { "true" } else { "false" }),

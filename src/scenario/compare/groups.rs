@@ -8,6 +8,8 @@ use crate::error::{Error, Result};
 use crate::money::round_div;
 use crate::regions::RegionKind;
 use crate::scenario::run::ScenarioResult;
+use crate::settlement::SettlementRow;
+use crate::split::Parts;
 use std::collections::BTreeMap;
 
 /// Number of income groups (quintiles of population).
@@ -61,10 +63,7 @@ pub fn default_groups_year(reference: &ScenarioResult, s: &ScenarioResult) -> i3
 /// ties by code) and each goes to the group holding the middle of its population on the
 /// cumulative scale: `⌊5 × (residents before it + its residents / 2) / all residents⌋ + 1`.
 pub fn county_groups(reference: &ScenarioResult, year: i32) -> Result<BTreeMap<String, u32>> {
-    let mut local: BTreeMap<&str, i64> = BTreeMap::new();
-    for s in reference.shares.iter().filter(|s| s.key.year == year) {
-        *local.entry(s.key.region.as_str()).or_default() += s.parts.local();
-    }
+    let local = local_by_region(reference, year);
     if local.is_empty() {
         let years: Vec<i32> = reference.shares.iter().map(|s| s.key.year).collect();
         let (first, last) = (years.iter().min(), years.iter().max());
@@ -101,6 +100,29 @@ pub fn county_groups(reference: &ScenarioResult, year: i32) -> Result<BTreeMap<S
         before += pop as u128;
     }
     Ok(out)
+}
+
+/// Each region's local revenue (`collected − to_central`) in `year`: from the year's
+/// statements when the reference settles that year with some revenue (the statements'
+/// parts are the item shares summed per region-year, 120 rows instead of every item
+/// share), else from its item shares. Empty when the ledgers hold nothing that year.
+fn local_by_region(reference: &ScenarioResult, year: i32) -> BTreeMap<&str, i64> {
+    let settled: Vec<&SettlementRow> = reference
+        .settlement
+        .iter()
+        .filter(|r| r.year == year)
+        .collect();
+    if settled.iter().any(|r| r.parts != Parts::default()) {
+        return settled
+            .into_iter()
+            .map(|r| (r.region.as_str(), r.parts.local()))
+            .collect();
+    }
+    let mut local: BTreeMap<&str, i64> = BTreeMap::new();
+    for s in reference.shares.iter().filter(|s| s.key.year == year) {
+        *local.entry(s.key.region.as_str()).or_default() += s.parts.local();
+    }
+    local
 }
 
 /// The change per income group and year, every group listed (an empty one with zeros).
