@@ -10,6 +10,7 @@
 use crate::error::{Error, Result};
 use crate::ledger::totals::MonthlyTotal;
 use crate::ledger::BudgetLevel;
+use crate::period::YearMonth;
 use crate::regions::{RegionKind, RegionTable};
 use crate::rules::RuleSet;
 use crate::scenario::projection::{grown_by, growth_factor};
@@ -276,6 +277,20 @@ impl Incremental {
                 }
             }
         }
+        // per region-year of a county whose switch date moves: managed (市管县) or not,
+        // month by month, from the one rule (`is_prefecture_managed`), asked once a month
+        // instead of once a row
+        let mut managed_by_cell: Vec<Option<[bool; 12]>> = vec![None; self.cells.len()];
+        for (ci, (code, year)) in self.cells.iter().enumerate() {
+            if let Some(county) = moved.get(code.as_str()) {
+                let mut months = [false; 12];
+                for (m, slot) in (1u32..).zip(months.iter_mut()) {
+                    *slot = YearMonth::new(*year, m)
+                        .is_ok_and(|ym| regions.is_prefecture_managed(county, ym));
+                }
+                managed_by_cell[ci] = Some(months);
+            }
+        }
         touched.sort_unstable();
         let mut by_cell = vec![Parts::default(); self.cells.len()];
         let mut delta: HashMap<(&str, i32), Parts> = HashMap::new();
@@ -301,8 +316,10 @@ impl Incremental {
                 let cascade = if what & ROUTE != 0 {
                     cascade_of(&regions, &rules, &s.key)?
                 } else if what & REGIME != 0 {
-                    let county = moved[s.key.region.as_str()];
-                    self.cascades[i].managed(regions.is_prefecture_managed(county, s.key.ym()))
+                    let months = managed_by_cell[self.cell[i] as usize]
+                        .ok_or_else(|| Error::Check(format!("no regime for {:?}", s.key)))?;
+                    let month = (s.key.month as usize).clamp(1, 12) - 1;
+                    self.cascades[i].managed(months[month])
                 } else {
                     self.cascades[i]
                 };
