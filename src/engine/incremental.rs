@@ -197,12 +197,8 @@ impl Incremental {
         const REGIME: u8 = 4;
         const GONE: u8 = 8;
         let mut plan = vec![0u8; shares.len()];
-        let mut touched: Vec<usize> = Vec::new();
-        let mut mark = |rows: &[usize], bit: u8, plan: &mut Vec<u8>| {
+        let mark = |rows: &[usize], bit: u8, plan: &mut Vec<u8>| {
             for &i in rows {
-                if plan[i] == 0 {
-                    touched.push(i);
-                }
                 plan[i] |= bit;
             }
         };
@@ -291,12 +287,17 @@ impl Incremental {
                 managed_by_cell[ci] = Some(months);
             }
         }
-        touched.sort_unstable();
+        // the rows to split again, in row order (a scan of the plan, not a sort)
+        let touched = plan
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| **p != 0)
+            .map(|(i, _)| i);
         let mut by_cell = vec![Parts::default(); self.cells.len()];
         let mut delta: HashMap<(&str, i32), Parts> = HashMap::new();
         let mut resplit = added.len();
         let mut abs_change: i128 = 0;
-        for &i in &touched {
+        for i in touched {
             let (s, what) = (&shares[i], plan[i]);
             let new = if what & GONE != 0 {
                 Parts::default()
