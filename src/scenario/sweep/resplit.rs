@@ -233,22 +233,25 @@ impl Resplitter {
             }
             _ => None,
         };
-        let mut touched: Vec<usize> = Vec::new();
+        // the rows the point changes, marked once each and walked in row order (a flag
+        // per prepared row: cheaper than sorting and deduplicating their indices)
+        let mut touched = vec![false; self.rows.len()];
         for (ov, &id) in extra.iter().zip(&extra_ids) {
             let from = ov.from.index();
-            touched.extend(
-                self.by_rule_item[id]
-                    .iter()
-                    .filter(|&&r| self.rows[r].ym >= from),
-            );
+            for &r in &self.by_rule_item[id] {
+                if self.rows[r].ym >= from {
+                    touched[r] = true;
+                }
+            }
         }
         if projection.is_some() {
-            touched.extend(&self.projected_rows);
+            for &r in &self.projected_rows {
+                touched[r] = true;
+            }
         }
-        touched.sort_unstable();
-        touched.dedup();
+        let touched = (0..self.rows.len()).filter(|&r| touched[r]);
         let mut growth: Vec<Option<Decimal>> = vec![None; self.items.len()];
-        for &r in &touched {
+        for r in touched {
             let row = &self.rows[r];
             let c = match row.shared {
                 Some((rule, below)) => {
