@@ -227,9 +227,20 @@ pub fn parse_yuan(text: &str) -> Result<i64, String> {
 
 /// Formats fen as plain yuan with 2 decimals: `-1234.56` (the CSV money format).
 pub fn format_yuan(fen: i64) -> String {
-    let sign = if fen < 0 { "-" } else { "" };
+    let mut out = String::with_capacity(24);
+    write_yuan(&mut out, fen);
+    out
+}
+
+/// Appends fen as [`format_yuan`] writes them, without an intermediate string (the
+/// server writes thousands of money cells an answer).
+pub fn write_yuan(out: &mut String, fen: i64) {
+    use std::fmt::Write;
+    if fen < 0 {
+        out.push('-');
+    }
     let a = fen.unsigned_abs();
-    format!("{sign}{}.{:02}", a / 100, a % 100)
+    let _ = write!(out, "{}.{:02}", a / 100, a % 100);
 }
 
 /// Fen as an exact decimal number of yuan.

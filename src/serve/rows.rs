@@ -4,7 +4,7 @@
 //! numbers. Written straight into a buffer (a settlement of every year is thousands of
 //! rows; the answer must take milliseconds).
 
-use crate::money::format_yuan;
+use crate::money::write_yuan;
 use crate::report::table::{Table, Values};
 use crate::scenario::compare::county_per_capita;
 use crate::settlement::SettlementRow;
@@ -48,7 +48,7 @@ pub fn push_f64(out: &mut String, f: Option<f64>) {
 /// Appends fen as the CSV writes them, a JSON string of yuan (`"-1234.56"`).
 fn push_yuan(out: &mut String, fen: i64) {
     out.push('"');
-    out.push_str(&format_yuan(fen));
+    write_yuan(out, fen);
     out.push('"');
 }
 

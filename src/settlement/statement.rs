@@ -181,20 +181,21 @@ pub fn settle(inp: &SettlementInputs) -> (Vec<SettlementRow>, Vec<ProvinceRow>) 
     let mut provinces = Vec::new();
     let mut own = Vec::with_capacity(regions.len());
     let mut flows = Vec::with_capacity(regions.len());
+    let mut parts: Vec<Parts> = Vec::with_capacity(regions.len());
     for &year in inp.years {
         let is_projected = projected.contains(&year);
-        let parts_of = |code: &str| {
-            sums.get(&(code.to_string(), year))
+        parts.clear();
+        parts.extend(regions.iter().map(|r| {
+            sums.get(&(r.code.clone(), year))
                 .copied()
                 .unwrap_or_default()
-        };
+        }));
         own.clear();
-        own.extend(regions.iter().map(|r| {
+        own.extend(regions.iter().zip(&parts).map(|(r, p)| {
             let key = (r.code.clone(), year);
-            let parts = parts_of(&r.code);
             Own {
-                retained: parts.retained,
-                to_prefecture: parts.to_prefecture,
+                retained: p.retained,
+                to_prefecture: p.to_prefecture,
                 rebates: input_amount(inp.rebates, &key, is_projected),
                 transfers: input_amount(inp.transfers, &key, is_projected),
                 due: *due.get(&(r.code.as_str(), year)).unwrap_or(&0),
@@ -240,7 +241,7 @@ pub fn settle(inp: &SettlementInputs) -> (Vec<SettlementRow>, Vec<ProvinceRow>) 
                 kind: region.kind,
                 prefecture_code,
                 regime,
-                parts: parts_of(&region.code),
+                parts: parts[ix],
                 from_counties: flows.from_counties,
                 base_paid: flows.base_paid,
                 base_received: flows.base_received,
