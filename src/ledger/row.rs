@@ -241,6 +241,7 @@ impl Field<'_> {
     }
 
     /// An integer written in digits (an optional `-`), or an integer column's value.
+    #[inline]
     fn integer(&self) -> Option<i64> {
         match *self {
             Field::Int(i) => Some(i),
@@ -273,6 +274,7 @@ impl AmountField<'_> {
     }
 
     /// The amount in fen, where it can be read.
+    #[inline]
     pub fn fen(&self) -> Result<i64, YuanProblem> {
         match *self {
             AmountField::Null => Err(YuanProblem::Empty),
@@ -343,7 +345,9 @@ fn digits(s: &str, min: usize, max: usize) -> bool {
 /// six-digit region code, an item code of 3–9 digits, one of the five budget levels and
 /// an amount in yuan read by [`yuan_fen`] (a Parquet decimal's fen taken as they are).
 /// A good row costs no allocation; a bad one gets every problem, in column order; a
-/// blank line (nothing but perhaps a year) is no row.
+/// blank line (nothing but perhaps a year) is no row. (Inlined into the pass's loop; the
+/// rare bad row is worded out of line, by [`bad_row`].)
+#[inline]
 pub fn check_row<'a>(row: &RawRow<'a>) -> Verdict<'a> {
     let year = row
         .year
@@ -366,6 +370,22 @@ pub fn check_row<'a>(row: &RawRow<'a>) -> Verdict<'a> {
             fen,
         });
     }
+    bad_row(row, year, month, region, item, level, fen)
+}
+
+/// Every problem of a row [`check_row`] did not find good, in column order, from what it
+/// read of each field; or a blank line.
+#[cold]
+#[inline(never)]
+fn bad_row<'a>(
+    row: &RawRow<'a>,
+    year: Option<i64>,
+    month: Option<i64>,
+    region: Option<&'a str>,
+    item: Option<&'a str>,
+    level: Option<BudgetLevel>,
+    fen: Result<i64, YuanProblem>,
+) -> Verdict<'a> {
     if row.is_blank() {
         return Verdict::Blank;
     }
