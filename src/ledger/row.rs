@@ -303,10 +303,7 @@ impl RawRow<'_> {
 
     /// The fiscal year, where it can be read (an integer in 1994–2100).
     pub fn year_as_read(&self) -> Option<i32> {
-        self.year
-            .integer()
-            .filter(|y| (FIRST_YEAR as i64..=LAST_YEAR as i64).contains(y))
-            .map(|y| y as i32)
+        judge_year(&self.year)
     }
 
     /// A blank line: every field but the year empty.
@@ -341,29 +338,62 @@ fn digits(s: &str, min: usize, max: usize) -> bool {
     (min..=max).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// The judge of `fiscal_year` (财政年度): an integer in 1994–2100.
+#[inline]
+pub(crate) fn judge_year(f: &Field<'_>) -> Option<i32> {
+    f.integer()
+        .filter(|y| (FIRST_YEAR as i64..=LAST_YEAR as i64).contains(y))
+        .map(|y| y as i32)
+}
+
+/// The judge of `month`: an integer 1–12.
+#[inline]
+pub(crate) fn judge_month(f: &Field<'_>) -> Option<u8> {
+    f.integer()
+        .filter(|m| (1..=12).contains(m))
+        .map(|m| m as u8)
+}
+
+/// The judge of `region_code` (行政区划代码): six digits.
+#[inline]
+pub(crate) fn judge_region(v: Option<&str>) -> Option<&str> {
+    v.filter(|r| digits(r, 6, 6))
+}
+
+/// The judge of `item_code` (收入科目编码): 3–9 digits.
+#[inline]
+pub(crate) fn judge_item(v: Option<&str>) -> Option<&str> {
+    v.filter(|i| digits(i, 3, 9))
+}
+
+/// The judge of `budget_level` (预算级次): one of the five levels ([`BudgetLevel::parse`]).
+#[inline]
+pub(crate) fn judge_level(v: Option<&str>) -> Option<BudgetLevel> {
+    v.and_then(BudgetLevel::parse)
+}
+
 /// The judge of a ledger row, and the only one: a year in 1994–2100, a month 1–12, a
 /// six-digit region code, an item code of 3–9 digits, one of the five budget levels and
-/// an amount in yuan read by [`yuan_fen`] (a Parquet decimal's fen taken as they are).
+/// an amount in yuan read by [`yuan_fen`] (a Parquet decimal's fen taken as they are),
+/// each field by its own judge (`judge_year` … `judge_level`, [`AmountField::fen`]).
 /// A good row costs no allocation; a bad one gets every problem, in column order; a
 /// blank line (nothing but perhaps a year) is no row. (Inlined into the pass's loop; the
-/// rare bad row is worded out of line, by [`bad_row`].)
+/// rare bad row is worded out of line, by [`bad_row`]. The pass memoizes the verdicts on
+/// the three code fields per distinct value, so a code is judged once per worker.)
 #[inline]
 pub fn check_row<'a>(row: &RawRow<'a>) -> Verdict<'a> {
-    let year = row
-        .year
-        .integer()
-        .filter(|y| (FIRST_YEAR as i64..=LAST_YEAR as i64).contains(y));
-    let month = row.month.integer().filter(|m| (1..=12).contains(m));
-    let region = row.region.filter(|r| digits(r, 6, 6));
-    let item = row.item.filter(|i| digits(i, 3, 9));
-    let level = row.level.and_then(BudgetLevel::parse);
+    let year = judge_year(&row.year);
+    let month = judge_month(&row.month);
+    let region = judge_region(row.region);
+    let item = judge_item(row.item);
+    let level = judge_level(row.level);
     let fen = row.amount.fen();
     if let (Some(year), Some(month), Some(region), Some(item), Some(level), Ok(fen)) =
         (year, month, region, item, level, fen)
     {
         return Verdict::Good(GoodRow {
-            year: year as i32,
-            month: month as u8,
+            year,
+            month,
             region,
             item,
             level,
@@ -379,8 +409,8 @@ pub fn check_row<'a>(row: &RawRow<'a>) -> Verdict<'a> {
 #[inline(never)]
 fn bad_row<'a>(
     row: &RawRow<'a>,
-    year: Option<i64>,
-    month: Option<i64>,
+    year: Option<i32>,
+    month: Option<u8>,
     region: Option<&'a str>,
     item: Option<&'a str>,
     level: Option<BudgetLevel>,

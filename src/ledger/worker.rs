@@ -9,7 +9,9 @@ use super::columns::*;
 use super::intern::{Interner, LocalKey, ViewCache};
 use super::read::AmountColumn;
 use super::rejects::RejectedRow;
-use super::row::{check_row, AmountField, Field, GoodRow, RawRow, RowProblem, Verdict};
+use super::row::{
+    check_row, judge_month, judge_year, AmountField, Field, GoodRow, RawRow, RowProblem, Verdict,
+};
 use super::store::Spill;
 use super::totals::ShareKey;
 use super::vouchers::{voucher_hash, FxMap, HASH_BUCKET_BITS};
@@ -51,6 +53,8 @@ pub(crate) struct Worker {
     pub items: Interner,
     region_views: ViewCache,
     item_views: ViewCache,
+    /// Budget levels (as `BudgetLevel as u32`) by string view.
+    level_views: ViewCache,
     /// Key ids by month (`(year − 1994) × 12 + month − 1`), then by level, region and
     /// item: ledgers come roughly in date order, so the map in use stays small and cached.
     keys: Vec<FxMap<u64, u32>>,
@@ -115,6 +119,7 @@ impl Worker {
             items: Interner::default(),
             region_views: ViewCache::new(),
             item_views: ViewCache::new(),
+            level_views: ViewCache::new(),
             keys: Vec::new(),
             key_list: Vec::new(),
             sums: Vec::new(),
@@ -178,6 +183,9 @@ impl Worker {
             None => Field::Null,
         };
         let month = IntOrText::of(&month)?;
+        // A null's string view says nothing: with nulls in the batch, each row's codes are
+        // checked for one before their views are looked up.
+        let codes_null = region.null_count() + item.null_count() + level.null_count() > 0;
         let (region, item, level) = (
             first(region.str()?),
             first(item.str()?),
@@ -188,23 +196,54 @@ impl Worker {
             AmountColumn::Fen => (Some(first(amount.decimal()?.physical())), None),
             AmountColumn::Text => (None, Some(first(amount.str()?))),
         };
+        let views = (region.views(), item.views(), level.views());
+        let memo = self.listing.is_none();
         for i in 0..n {
+            let (year_f, month_f) = (year.as_ref().map_or(hive, |y| y.get(i)), month.get(i));
+            let amount_f = match (fen, text) {
+                (Some(a), _) => a.get(i).map_or(AmountField::Null, AmountField::Fen),
+                (_, Some(a)) => a.get(i).map_or(AmountField::Null, AmountField::Text),
+                _ => AmountField::Null,
+            };
+            let voucher_f = voucher.and_then(|v| v.get(i));
+            if voucher_f.is_some() {
+                self.has_vouchers = true;
+            }
+            let (rv, iv, lv) = (
+                views.0[i].as_u128(),
+                views.1[i].as_u128(),
+                views.2[i].as_u128(),
+            );
+            // The judge with its verdicts on the three codes memoized: a code found in its
+            // column's cache was judged good before (only good codes enter it), so the
+            // row's other fields are judged here, by the same field judges, and the row
+            // is taken without its codes' text.
+            if memo
+                && (!codes_null
+                    || (region.get(i).is_some() && item.get(i).is_some() && level.get(i).is_some()))
+            {
+                if let (Some(r), Some(it), Some(l)) = (
+                    self.region_views.get(rv),
+                    self.item_views.get(iv),
+                    self.level_views.get(lv),
+                ) {
+                    if let (Some(y), Some(m), Ok(f)) =
+                        (judge_year(&year_f), judge_month(&month_f), amount_f.fen())
+                    {
+                        self.take(y, m, l as u8, r, it, f, voucher_f)?;
+                        continue;
+                    }
+                }
+            }
             let raw = RawRow {
-                year: year.as_ref().map_or(hive, |y| y.get(i)),
-                month: month.get(i),
+                year: year_f,
+                month: month_f,
                 region: region.get(i),
                 item: item.get(i),
                 level: level.get(i),
-                amount: match (fen, text) {
-                    (Some(a), _) => a.get(i).map_or(AmountField::Null, AmountField::Fen),
-                    (_, Some(a)) => a.get(i).map_or(AmountField::Null, AmountField::Text),
-                    _ => AmountField::Null,
-                },
-                voucher: voucher.and_then(|v| v.get(i)),
+                amount: amount_f,
+                voucher: voucher_f,
             };
-            if raw.voucher.is_some() {
-                self.has_vouchers = true;
-            }
             let good = match check_row(&raw) {
                 Verdict::Good(g) => g,
                 Verdict::Blank => continue,
@@ -222,13 +261,8 @@ impl Worker {
                 self.list(file, &raw, &good, || row_number(&row_numbers, i));
                 continue;
             }
-            if let Some(v) = raw.voucher {
-                self.batch_hashes
-                    .push(voucher_hash(good.year, v.as_bytes()));
-            }
             // Region and item ids by string view (the judge made them ≤ 12 bytes: whole in
-            // the view), else interned.
-            let (rv, iv) = (region.views()[i].as_u128(), item.views()[i].as_u128());
+            // the view), else interned; the verdicts remembered with them.
             let r = match self.region_views.get(rv) {
                 Some(r) => r,
                 None => {
@@ -250,7 +284,16 @@ impl Worker {
                     it
                 }
             };
-            self.sum(&good, r, it)?;
+            self.level_views.put(lv, good.level as u32);
+            self.take(
+                good.year,
+                good.month,
+                good.level as u8,
+                r,
+                it,
+                good.fen,
+                raw.voucher,
+            )?;
         }
         for h in self.batch_hashes.drain(..) {
             self.hashes[(h >> (64 - HASH_BUCKET_BITS)) as usize].push(h);
@@ -258,11 +301,24 @@ impl Worker {
         Ok(())
     }
 
-    /// Adds a good receipt to its key's sum and keeps it.
+    /// Takes a good receipt: hashes its voucher, adds it to its key's sum and keeps it.
     #[inline]
-    fn sum(&mut self, g: &GoodRow<'_>, region: u32, item: u32) -> PolarsResult<()> {
-        let packed = LocalKey::pack(g.year, g.month, g.level as u8, region, item);
-        let ym = ((g.year - FIRST_YEAR) * 12) as usize + g.month as usize - 1;
+    #[allow(clippy::too_many_arguments)]
+    fn take(
+        &mut self,
+        year: i32,
+        month: u8,
+        level: u8,
+        region: u32,
+        item: u32,
+        fen: i64,
+        voucher: Option<&str>,
+    ) -> PolarsResult<()> {
+        if let Some(v) = voucher {
+            self.batch_hashes.push(voucher_hash(year, v.as_bytes()));
+        }
+        let packed = LocalKey::pack(year, month, level, region, item);
+        let ym = ((year - FIRST_YEAR) * 12) as usize + month as usize - 1;
         if ym >= self.keys.len() {
             self.keys.resize_with(ym + 1, FxMap::default);
         }
@@ -278,14 +334,14 @@ impl Worker {
             }
         };
         let s = &mut self.sums[k as usize];
-        s.0 = s.0.checked_add(g.fen).ok_or_else(
+        s.0 = s.0.checked_add(fen).ok_or_else(
             || polars_err!(ComputeError: "a monthly total is beyond ±9.2 × 10^16 yuan"),
         )?;
         s.1 += 1;
-        self.abs_fen += u128::from(g.fen.unsigned_abs());
+        self.abs_fen += u128::from(fen.unsigned_abs());
         if self.keep {
             self.spill
-                .keep(k, g.fen)
+                .keep(k, fen)
                 .map_err(|e| polars_err!(ComputeError: "receipt spill: {e}"))?;
         }
         Ok(())
