@@ -10,7 +10,7 @@ use crate::money::{format_yuan, round_div};
 use crate::regions::RegionKind;
 use crate::scenario::run::ScenarioResult;
 use crate::settlement::SettlementRow;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The scenario's settled years, ascending, with whether each is projected.
 pub(super) fn years(res: &ScenarioResult) -> Vec<(i32, bool)> {
@@ -263,34 +263,27 @@ pub fn prefectures(id: &str, res: &ScenarioResult) -> String {
 /// rules (Σ `prefecture_if_managed`).
 pub fn base_vs_shared(id: &str, res: &ScenarioResult) -> String {
     let ys = years(res);
-    let mut due = Vec::new();
-    let mut shared = Vec::new();
-    for &(y, _) in &ys {
-        let direct: BTreeSet<&str> = res
-            .baselines
-            .iter()
-            .filter(|b| b.year == y)
-            .map(|b| b.county.as_str())
-            .collect();
-        due.push(
-            res.baselines
-                .iter()
-                .filter(|b| b.year == y)
-                .map(|b| b.due)
-                .sum::<i64>(),
-        );
-        shared.push(
-            res.shares
-                .iter()
-                .filter(|s| {
-                    s.key.year == y
-                        && s.key.level == BudgetLevel::Shared
-                        && direct.contains(s.key.region.as_str())
-                })
-                .map(|s| s.parts.prefecture_if_managed)
-                .sum::<i64>(),
-        );
+    // one pass over the baselines and one over the item shares, each row to its year
+    let mut sums: BTreeMap<i32, (i64, i64)> = ys.iter().map(|&(y, _)| (y, (0, 0))).collect();
+    let mut direct: BTreeSet<(i32, &str)> = BTreeSet::new();
+    for b in &res.baselines {
+        if let Some(s) = sums.get_mut(&b.year) {
+            s.0 += b.due;
+            direct.insert((b.year, b.county.as_str()));
+        }
     }
+    for sh in &res.shares {
+        if sh.key.level != BudgetLevel::Shared {
+            continue;
+        }
+        if let Some(s) = sums.get_mut(&sh.key.year) {
+            if direct.contains(&(sh.key.year, sh.key.region.as_str())) {
+                s.1 += sh.parts.prefecture_if_managed;
+            }
+        }
+    }
+    let due: Vec<i64> = ys.iter().map(|(y, _)| sums[y].0).collect();
+    let shared: Vec<i64> = ys.iter().map(|(y, _)| sums[y].1).collect();
     let unit = Unit::of(due.iter().chain(&shared));
     let series = vec![
         Series {
