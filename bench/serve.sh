@@ -20,8 +20,11 @@ cd "$ROOT"
 # client only sends requests and reads answers)
 cargo build --release --quiet --bin fencheng
 cargo build --quiet --example serve_load
-BIN=$ROOT/target/release/fencheng
-LOAD=$ROOT/target/debug/examples/serve_load
+# cargo's target folder: the tree's own, or CARGO_TARGET_DIR when set (a worktree sharing
+# another's builds)
+TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
+BIN=$TARGET/release/fencheng
+LOAD=$TARGET/debug/examples/serve_load
 TMP=$(mktemp -d)
 "$BIN" serve --port 0 >"$TMP/out" 2>"$TMP/err" &
 PID=$!

@@ -10,7 +10,8 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 nice cargo build --quiet --bin fencheng >&2
-bin=target/debug/fencheng
+# cargo's target folder: the tree's own, or CARGO_TARGET_DIR when set
+bin=${CARGO_TARGET_DIR:-target}/debug/fencheng
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 

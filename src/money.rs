@@ -235,12 +235,27 @@ pub fn format_yuan(fen: i64) -> String {
 /// Appends fen as [`format_yuan`] writes them, without an intermediate string (the
 /// server writes thousands of money cells an answer).
 pub fn write_yuan(out: &mut String, fen: i64) {
-    use std::fmt::Write;
     if fen < 0 {
         out.push('-');
     }
+    // digits written from the right into a buffer (a settlement answer writes tens of
+    // thousands of amounts; the formatter's machinery cost more than the digits)
     let a = fen.unsigned_abs();
-    let _ = write!(out, "{}.{:02}", a / 100, a % 100);
+    let mut buf = [0u8; 24];
+    let mut i = buf.len() - 3;
+    buf[i] = b'.';
+    buf[i + 1] = b'0' + (a % 100 / 10) as u8;
+    buf[i + 2] = b'0' + (a % 10) as u8;
+    let mut yuan = a / 100;
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (yuan % 10) as u8;
+        yuan /= 10;
+        if yuan == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or_default());
 }
 
 /// Fen as an exact decimal number of yuan.
@@ -303,6 +318,29 @@ pub fn decimal_text_map<'de, D: serde::Deserializer<'de>>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn yuan_written_as_the_formatter_would() {
+        for fen in [
+            0,
+            5,
+            -5,
+            99,
+            -99,
+            100,
+            -100,
+            12_345,
+            -12_345,
+            i64::MAX,
+            i64::MIN,
+        ] {
+            let mut out = String::new();
+            write_yuan(&mut out, fen);
+            let a = fen.unsigned_abs();
+            let sign = if fen < 0 { "-" } else { "" };
+            assert_eq!(out, format!("{sign}{}.{:02}", a / 100, a % 100), "{fen}");
+        }
+    }
 
     #[test]
     fn rounding_ties_go_away_from_zero_both_signs() {

@@ -4,8 +4,8 @@
 
 use crate::error::{Error, Result};
 use crate::period::YearMonth;
+use rustc_hash::FxHashMap;
 use serde::Deserialize;
-use std::collections::HashMap;
 use std::path::Path;
 
 /// Level of a region in the fiscal hierarchy.
@@ -52,7 +52,7 @@ pub struct Region {
 #[derive(Clone, Debug)]
 pub struct RegionTable {
     regions: Vec<Region>,
-    by_code: HashMap<String, usize>,
+    by_code: FxHashMap<String, usize>,
     province: usize,
 }
 
@@ -86,7 +86,7 @@ impl RegionTable {
     /// Builds a table from regions, checking codes, kinds, parents and dates.
     pub fn new(mut regions: Vec<Region>) -> Result<RegionTable, String> {
         regions.sort_by(|a, b| a.code.cmp(&b.code));
-        let mut by_code = HashMap::new();
+        let mut by_code = FxHashMap::default();
         for (i, r) in regions.iter().enumerate() {
             if by_code.insert(r.code.clone(), i).is_some() {
                 return Err(format!("region {} appears twice", r.code));

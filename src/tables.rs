@@ -285,9 +285,17 @@ pub fn kind_totals(table: &KindTable, keep: impl Fn(&str) -> bool) -> AmountTabl
 /// projected years alike); 0 when it has none. The one definition of a year's subsidy:
 /// the base's subsidy part (补助基数) and the settlement's subsidy flow both read it.
 pub fn annual_subsidy(subsidies: &AmountTable, county: &str, year: i32) -> i64 {
+    annual_subsidy_at(subsidies, &(county.to_string(), year))
+}
+
+/// [`annual_subsidy`] of the county and year of `key`, `(county, year)`: the table's
+/// latest row of the county up to that year (a loop over many region-years keeps one key
+/// and changes its year instead of writing the code again for each lookup).
+pub fn annual_subsidy_at(subsidies: &AmountTable, key: &(String, i32)) -> i64 {
     subsidies
-        .range((county.to_string(), i32::MIN)..=(county.to_string(), year))
+        .range(..=key)
         .next_back()
+        .filter(|((county, _), _)| *county == key.0)
         .map_or(0, |(_, v)| *v)
 }
 

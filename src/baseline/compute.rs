@@ -207,7 +207,18 @@ pub fn compute_baselines(inp: &BaselineInputs) -> Result<Vec<BaselineRow>> {
         if switch.year > last {
             continue;
         }
-        let part = |y: i32| inp.county_years.get(&(county.code.clone(), y)).copied();
+        // the county's sums by year, read once from the region-year sums
+        let by_year: Vec<(i32, Parts)> = inp
+            .county_years
+            .range((county.code.clone(), i32::MIN)..=(county.code.clone(), i32::MAX))
+            .map(|((_, y), p)| (*y, *p))
+            .collect();
+        let part = |y: i32| {
+            by_year
+                .binary_search_by_key(&y, |(year, _)| *year)
+                .ok()
+                .map(|i| by_year[i].1)
+        };
         let base = measure_base(
             county,
             switch,

@@ -13,6 +13,7 @@ use crate::ledger::BudgetLevel;
 use crate::period::YearMonth;
 use crate::regions::{RegionKind, RegionTable};
 use crate::rules::RuleSet;
+use crate::rules::Shares;
 use crate::scenario::projection::{grown_by, growth_factor};
 use crate::scenario::run::{
     check_growth_keys, check_projected_total, check_years, settle_sums, LedgerFacts, ScenarioResult,
@@ -20,36 +21,83 @@ use crate::scenario::run::{
 use crate::scenario::Scenario;
 use crate::settlement::{region_years, verify_statements, CheckResult};
 use crate::split::shares::cascade_of;
-use crate::split::{split_monthly, Cascade, Parts};
+use crate::split::{shared_cascade, shared_route, split_monthly, Below, Cascade, Parts};
 use rust_decimal::Decimal;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use rustc_hash::FxHashMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Region-year sums of item shares (`region_years`).
 pub type Sums = BTreeMap<(String, i32), Parts>;
+
+/// One served row as the evaluation reads it, dense (the served `ShareRow` holds its key as
+/// text; a loop over 200 k rows reads these instead).
+#[derive(Clone, Copy)]
+struct Served {
+    /// Its parts in the served run.
+    parts: Parts,
+    /// Its cascade in the served run.
+    cascade: Cascade,
+    /// A projected row's last actual total (0 for actual rows).
+    grown_from: i64,
+    /// The region-year it adds to, an index into `cells`.
+    cell: u32,
+    /// Fiscal year.
+    year: i32,
+    /// Month 1–12 as the index of its month in a year, 0–11.
+    month: u8,
+    /// A projected row's years after the last actual year (0 for actual rows).
+    ahead: u8,
+    /// A projected row's item, an index into `projected_items`.
+    item: u16,
+    /// A projected row.
+    projected: bool,
+    /// A shared receipt of a county: its regime is the county's, month by month.
+    county_shared: bool,
+    /// A shared receipt's month ([`YearMonth::index`]).
+    ym: i32,
+    /// A shared receipt's rulebook item, an index into `shared_by_rule_item`.
+    rule_item: u16,
+    /// A shared receipt's served route: its rule's shares and who stands below the
+    /// province ([`shared_route`]); an override changes the shares from its month on.
+    shared: Option<(Shares, Below)>,
+}
+
+/// A county's shared receipts of one region-year summed per month: as served and split
+/// under each regime (prefecture-managed, province-direct). A county whose switch date
+/// moves takes, month by month, the sum under its new regime in place of the served one:
+/// the same splits as row by row ([`Cascade::managed`], [`Cascade::split`]), added up in
+/// advance.
+struct RegimeSums {
+    served: [Parts; 12],
+    managed: [Parts; 12],
+    direct: [Parts; 12],
+    /// Rows summed.
+    rows: usize,
+}
 
 /// The served scenario's item shares, indexed by what can change them.
 pub struct Incremental {
     facts: LedgerFacts,
     sums: Sums,
     projected_years: BTreeSet<i32>,
-    /// Shared rows (indices into the served `shares`) by rulebook item code.
-    shared_by_rule_item: HashMap<String, Vec<usize>>,
-    /// Shared rows by collecting county.
-    shared_by_county: HashMap<String, Vec<usize>>,
+    /// Rulebook item codes of shared rows, an index into `shared_by_rule_item`.
+    rule_items: FxHashMap<String, u16>,
+    /// Shared rows (indices into the served `shares`) by rulebook item.
+    shared_by_rule_item: Vec<Vec<u32>>,
+    /// Cells of each county with shared receipts (indices into `cells`).
+    county_cells: FxHashMap<String, Vec<u32>>,
     /// Projected rows by ledger item code.
-    projected_by_item: HashMap<String, Vec<usize>>,
+    projected_items: Vec<(String, Vec<u32>)>,
     /// The last actual year's totals (what the projection grows).
     last_totals: Vec<MonthlyTotal>,
-    /// Every served row's cascade.
-    cascades: Vec<Cascade>,
-    /// A projected row's last actual total and years ahead (0, 0 for actual rows).
-    projected_from: Vec<(i64, u32)>,
+    /// Every served row, dense.
+    rows: Vec<Served>,
     /// Σ |collected| of the served projected rows.
     projected_abs: u128,
-    /// The region-year of each served row, an index into `cells`.
-    cell: Vec<u32>,
     /// The region-years of the served sums, in order.
     cells: Vec<(String, i32)>,
+    /// Per cell of a county with shared receipts, their sums per month under each regime.
+    regime: Vec<Option<Box<RegimeSums>>>,
 }
 
 /// An overlay's evaluation: the scenario's result without its item shares (`shares` is
@@ -61,6 +109,22 @@ pub struct Evaluated {
     pub sums: Sums,
     /// Rows split again.
     pub resplit: usize,
+}
+
+/// The index of a month 1–12 in a year.
+fn month_index(month: u32) -> u8 {
+    (month.clamp(1, 12) - 1) as u8
+}
+
+/// A split that must conserve the amount (every fen in exactly one level).
+fn conserving(parts: Parts, key: &crate::ledger::ShareKey) -> Result<Parts> {
+    if parts.conserves() {
+        Ok(parts)
+    } else {
+        Err(Error::Check(format!(
+            "split of {key:?} does not add up: {parts:?}"
+        )))
+    }
 }
 
 impl Incremental {
@@ -78,30 +142,11 @@ impl Incremental {
             .collect();
         let facts = LedgerFacts::of(&actual)?;
         let (sums, projected_years) = region_years(&base.shares);
-        let mut inc = Incremental {
-            last_totals: actual
-                .into_iter()
-                .filter(|t| t.key.year == facts.last)
-                .collect(),
-            facts,
-            sums,
-            projected_years,
-            shared_by_rule_item: HashMap::new(),
-            shared_by_county: HashMap::new(),
-            projected_by_item: HashMap::new(),
-            cascades: Vec::with_capacity(base.shares.len()),
-            projected_from: Vec::with_capacity(base.shares.len()),
-            cell: Vec::new(),
-            cells: Vec::new(),
-            projected_abs: base
-                .shares
-                .iter()
-                .filter(|s| s.projected)
-                .map(|s| u128::from(s.parts.collected.unsigned_abs()))
-                .sum(),
-        };
-        let last_total: HashMap<(u32, &str, &str, BudgetLevel), i64> = inc
-            .last_totals
+        let last_totals: Vec<MonthlyTotal> = actual
+            .into_iter()
+            .filter(|t| t.key.year == facts.last)
+            .collect();
+        let last_total: FxHashMap<(u32, &str, &str, BudgetLevel), i64> = last_totals
             .iter()
             .map(|t| {
                 let k = &t.key;
@@ -111,32 +156,12 @@ impl Incremental {
                 )
             })
             .collect();
-        inc.cells = inc.sums.keys().cloned().collect();
-        let cell_of: HashMap<(&str, i32), u32> = inc
-            .cells
+        let cells: Vec<(String, i32)> = sums.keys().cloned().collect();
+        let cell_of: FxHashMap<(&str, i32), u32> = cells
             .iter()
             .enumerate()
             .map(|(i, (r, y))| ((r.as_str(), *y), i as u32))
             .collect();
-        inc.cell = base
-            .shares
-            .iter()
-            .map(|s| cell_of[&(s.key.region.as_str(), s.key.year)])
-            .collect();
-        for s in &base.shares {
-            let k = &s.key;
-            inc.cascades
-                .push(cascade_of(&base.regions, &base.rules, k)?);
-            inc.projected_from.push(if s.projected {
-                let total = last_total
-                    .get(&(k.month, k.region.as_str(), k.item.as_str(), k.level))
-                    .copied()
-                    .ok_or_else(|| Error::Check(format!("no last total for {k:?}")))?;
-                (total, (k.year - inc.facts.last) as u32)
-            } else {
-                (0, 0)
-            });
-        }
         let counties: BTreeSet<&str> = base
             .regions
             .all()
@@ -144,31 +169,115 @@ impl Incremental {
             .filter(|r| r.kind == RegionKind::County)
             .map(|r| r.code.as_str())
             .collect();
+        let mut projected_items: Vec<(String, Vec<u32>)> = Vec::new();
+        let mut item_index: FxHashMap<&str, u16> = FxHashMap::default();
+        let mut rule_items: FxHashMap<String, u16> = FxHashMap::default();
+        let mut shared_by_rule_item: Vec<Vec<u32>> = Vec::new();
+        let mut county_cells: FxHashMap<String, Vec<u32>> = FxHashMap::default();
+        let mut regime: Vec<Option<Box<RegimeSums>>> = (0..cells.len()).map(|_| None).collect();
+        let mut rows = Vec::with_capacity(base.shares.len());
         for (i, s) in base.shares.iter().enumerate() {
             let k = &s.key;
-            if s.projected {
-                inc.projected_by_item
-                    .entry(k.item.clone())
-                    .or_default()
-                    .push(i);
+            let row = i as u32;
+            let cell = cell_of[&(k.region.as_str(), k.year)];
+            let cascade = cascade_of(&base.regions, &base.rules, k)?;
+            let (grown_from, ahead, item) = if s.projected {
+                let total = last_total
+                    .get(&(k.month, k.region.as_str(), k.item.as_str(), k.level))
+                    .copied()
+                    .ok_or_else(|| Error::Check(format!("no last total for {k:?}")))?;
+                let item = *item_index.entry(k.item.as_str()).or_insert_with(|| {
+                    projected_items.push((k.item.clone(), Vec::new()));
+                    (projected_items.len() - 1) as u16
+                });
+                projected_items[item as usize].1.push(row);
+                let ahead = u8::try_from(k.year - facts.last)
+                    .map_err(|_| Error::Check(format!("projected too far: {k:?}")))?;
+                (total, ahead, item)
+            } else {
+                (0, 0, u16::MAX)
+            };
+            let shared = k.level == BudgetLevel::Shared;
+            let mut rule_item = u16::MAX;
+            let mut shared_parts = None;
+            if shared {
+                if let Some(item) = base.rules.item_for(&k.item) {
+                    let next = u16::try_from(shared_by_rule_item.len())
+                        .map_err(|_| Error::Check("too many rulebook items".into()))?;
+                    rule_item = *rule_items.entry(item.code.clone()).or_insert(next);
+                    if rule_item == next {
+                        shared_by_rule_item.push(Vec::new());
+                    }
+                    shared_by_rule_item[rule_item as usize].push(row);
+                }
+                let region = base
+                    .regions
+                    .get(&k.region)
+                    .ok_or_else(|| Error::Check(format!("no region for {k:?}")))?;
+                let route = shared_route(&base.regions, &base.rules, region, &k.item, k.ym())
+                    .map_err(|p| Error::Check(format!("{k:?}: {}", p.row_problem(k))))?;
+                // the served cascade is the route's: what an override changes starts there
+                if shared_cascade(route.0, route.1) != cascade {
+                    return Err(Error::Check(format!(
+                        "the route of {k:?} is not its cascade"
+                    )));
+                }
+                shared_parts = Some(route);
             }
-            if k.level != BudgetLevel::Shared {
-                continue;
+            let county_shared = shared && counties.contains(k.region.as_str());
+            let month = month_index(k.month);
+            if county_shared {
+                let sums = regime[cell as usize].get_or_insert_with(|| {
+                    let list = county_cells.entry(k.region.clone()).or_default();
+                    list.push(cell);
+                    Box::new(RegimeSums {
+                        served: [Parts::default(); 12],
+                        managed: [Parts::default(); 12],
+                        direct: [Parts::default(); 12],
+                        rows: 0,
+                    })
+                });
+                let m = month as usize;
+                sums.served[m] += s.parts;
+                sums.managed[m] += conserving(cascade.managed(true).split(s.parts.collected), k)?;
+                sums.direct[m] += conserving(cascade.managed(false).split(s.parts.collected), k)?;
+                sums.rows += 1;
             }
-            if let Some(item) = base.rules.item_for(&k.item) {
-                inc.shared_by_rule_item
-                    .entry(item.code.clone())
-                    .or_default()
-                    .push(i);
-            }
-            if counties.contains(k.region.as_str()) {
-                inc.shared_by_county
-                    .entry(k.region.clone())
-                    .or_default()
-                    .push(i);
-            }
+            rows.push(Served {
+                parts: s.parts,
+                cascade,
+                grown_from,
+                cell,
+                year: k.year,
+                month,
+                ahead,
+                item,
+                projected: s.projected,
+                county_shared,
+                ym: k.ym().index(),
+                rule_item,
+                shared: shared_parts,
+            });
         }
-        Ok(inc)
+        Ok(Incremental {
+            projected_abs: base
+                .shares
+                .iter()
+                .filter(|s| s.projected)
+                .map(|s| u128::from(s.parts.collected.unsigned_abs()))
+                .sum(),
+            last_totals,
+            facts,
+            sums,
+            projected_years,
+            rule_items,
+            shared_by_rule_item,
+            county_cells,
+            projected_items,
+            rows,
+            cells,
+            regime,
+        })
     }
 
     /// Settles `sc` — the served scenario `base` with an overlay; `regions` and `rules`
@@ -190,22 +299,18 @@ impl Incremental {
         check_growth_keys(sc, &self.facts)?;
         check_years(sc, &self.facts)?;
         let shares = &base.shares;
+        let rows = &self.rows;
         // what happens to each served row: bit 1 grows again, 2 is routed again (an
-        // overridden item), 4 changes regime, 8 is gone (a year no longer projected)
+        // overridden item), 8 is gone (a year no longer projected); a county's shared row
+        // whose switch date moves changes regime (its cell's months below)
         const GROW: u8 = 1;
         const ROUTE: u8 = 2;
-        const REGIME: u8 = 4;
         const GONE: u8 = 8;
-        let mut plan = vec![0u8; shares.len()];
-        let mark = |rows: &[usize], bit: u8, plan: &mut Vec<u8>| {
-            for &i in rows {
-                plan[i] |= bit;
-            }
-        };
+        let mut plan = vec![0u8; rows.len()];
         let mut added: Vec<crate::split::ShareRow> = Vec::new();
         let mut projected_years = self.projected_years.clone();
         let mut dropped_after = None;
-        let mut factors: HashMap<&str, Vec<Decimal>> = HashMap::new();
+        let mut factors: Vec<Option<Vec<Decimal>>> = vec![None; self.projected_items.len()];
         let last = self.facts.last;
         // 1. projected totals whose growth changes, or whose year goes or comes
         if sc.projection != base.scenario.projection {
@@ -213,13 +318,8 @@ impl Incremental {
             let new = sc.projection.as_ref();
             let new_through = new.map_or(last, |p| p.through);
             let old_through = old.map_or(last, |p| p.through);
-            for (item, rows) in &self.projected_by_item {
-                let gone: Vec<usize> = rows
-                    .iter()
-                    .copied()
-                    .filter(|&i| shares[i].key.year > new_through)
-                    .collect();
-                mark(&gone, GONE, &mut plan);
+            for ((item, item_rows), factor) in self.projected_items.iter().zip(&mut factors) {
+                let mut grow = 0;
                 if let (Some(o), Some(p)) = (old, new) {
                     let g = p.growth_for(item);
                     if o.growth_for(item) != g {
@@ -227,14 +327,17 @@ impl Incremental {
                         let f = (1..=n)
                             .map(|n| growth_factor(g, n).map_err(Error::Input))
                             .collect::<Result<Vec<_>>>()?;
-                        factors.insert(item.as_str(), f);
-                        let kept: Vec<usize> = rows
-                            .iter()
-                            .copied()
-                            .filter(|&i| shares[i].key.year <= new_through)
-                            .collect();
-                        mark(&kept, GROW, &mut plan);
+                        *factor = Some(f);
+                        grow = GROW;
                     }
+                }
+                for &i in item_rows {
+                    let i = i as usize;
+                    plan[i] |= if rows[i].year > new_through {
+                        GONE
+                    } else {
+                        grow
+                    };
                 }
             }
             projected_years.retain(|y| *y <= new_through);
@@ -250,95 +353,132 @@ impl Incremental {
                 added.extend(split_monthly(more.iter(), &regions, &rules, true)?);
             }
         }
-        // 2. shared receipts of overridden items (routed again) and of counties whose
-        // switch date moves (the same rates, managed or not month by month)
+        // 2. shared receipts of overridden items from the override's month on (routed
+        // again: before it the item's rules are the served ones)
+        let mut extra: Vec<(&crate::rules::RuleChange, u16)> = Vec::new();
         for ov in &sc.overrides[n..] {
             let item = rules
                 .item_for(&ov.item)
                 .ok_or_else(|| Error::Check(format!("override of unknown item {}", ov.item)))?;
-            if let Some(rows) = self.shared_by_rule_item.get(&item.code) {
-                mark(rows, ROUTE, &mut plan);
+            let Some(&id) = self.rule_items.get(&item.code) else {
+                continue;
+            };
+            extra.push((ov, id));
+            let from = ov.from.index();
+            for &i in &self.shared_by_rule_item[id as usize] {
+                if rows[i as usize].ym >= from {
+                    plan[i as usize] |= ROUTE;
+                }
             }
         }
-        let mut moved: HashMap<&str, &crate::regions::Region> = HashMap::new();
+        // 3. counties whose switch date moves (the same rates, managed or not month by
+        // month, from the one rule `is_prefecture_managed`, asked once a month): each of
+        // their region-years takes its shared receipts' sums under the new regime, month by
+        // month, in place of the served ones
+        let mut by_cell = vec![Parts::default(); self.cells.len()];
+        let mut managed_by_cell: Vec<Option<[bool; 12]>> = vec![None; self.cells.len()];
+        let mut resplit = added.len();
         for r in regions
             .all()
             .iter()
             .filter(|r| r.kind == RegionKind::County)
         {
-            if base.regions.get(&r.code).map(|b| b.direct_since) != Some(r.direct_since) {
-                if let Some(rows) = self.shared_by_county.get(&r.code) {
-                    mark(rows, REGIME, &mut plan);
-                    moved.insert(r.code.as_str(), r);
-                }
+            if base.regions.get(&r.code).map(|b| b.direct_since) == Some(r.direct_since) {
+                continue;
             }
-        }
-        // per region-year of a county whose switch date moves: managed (市管县) or not,
-        // month by month, from the one rule (`is_prefecture_managed`), asked once a month
-        // instead of once a row
-        let mut managed_by_cell: Vec<Option<[bool; 12]>> = vec![None; self.cells.len()];
-        for (ci, (code, year)) in self.cells.iter().enumerate() {
-            if let Some(county) = moved.get(code.as_str()) {
+            let Some(cells) = self.county_cells.get(&r.code) else {
+                continue;
+            };
+            for &ci in cells {
+                let ci = ci as usize;
+                let year = self.cells[ci].1;
                 let mut months = [false; 12];
                 for (m, slot) in (1u32..).zip(months.iter_mut()) {
-                    *slot = YearMonth::new(*year, m)
-                        .is_ok_and(|ym| regions.is_prefecture_managed(county, ym));
+                    *slot = YearMonth::new(year, m)
+                        .is_ok_and(|ym| regions.is_prefecture_managed(r, ym));
                 }
                 managed_by_cell[ci] = Some(months);
+                let sums = self.regime[ci]
+                    .as_ref()
+                    .ok_or_else(|| Error::Check(format!("no regime sums for {r:?} {year}")))?;
+                let d = &mut by_cell[ci];
+                for (m, &managed) in months.iter().enumerate() {
+                    *d += if managed {
+                        sums.managed[m]
+                    } else {
+                        sums.direct[m]
+                    } - sums.served[m];
+                }
+                resplit += sums.rows;
             }
         }
-        // the rows to split again, in row order (a scan of the plan, not a sort)
-        let touched = plan
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| **p != 0)
-            .map(|(i, _)| i);
-        let mut by_cell = vec![Parts::default(); self.cells.len()];
-        let mut delta: HashMap<(&str, i32), Parts> = HashMap::new();
-        let mut resplit = added.len();
+        // 4. the rows to split again, in row order (a scan of the plan, not a sort); a row
+        // of a county whose regime moved starts from its split under the new regime (step 3
+        // added that)
         let mut abs_change: i128 = 0;
-        for i in touched {
-            let (s, what) = (&shares[i], plan[i]);
+        for (i, &what) in plan.iter().enumerate() {
+            if what == 0 {
+                continue;
+            }
+            let r = &rows[i];
+            let month = r.month as usize;
+            let regime = if r.county_shared {
+                managed_by_cell[r.cell as usize].map(|months| months[month])
+            } else {
+                None
+            };
+            let was = match regime {
+                Some(managed) => r.cascade.managed(managed).split(r.parts.collected),
+                None => r.parts,
+            };
             let new = if what & GONE != 0 {
                 Parts::default()
             } else {
+                let key = || &shares[i].key;
                 let amount = if what & GROW != 0 {
-                    let (total, years) = self.projected_from[i];
                     let factor = factors
-                        .get(s.key.item.as_str())
-                        .and_then(|f| f.get(years as usize - 1))
-                        .ok_or_else(|| Error::Check(format!("no growth factor for {:?}", s.key)))?;
-                    grown_by(total, *factor).map_err(|e| {
-                        Error::Input(format!("projected amount of {:?}: {e}", s.key))
+                        .get(r.item as usize)
+                        .and_then(Option::as_ref)
+                        .and_then(|f| f.get(usize::from(r.ahead).wrapping_sub(1)))
+                        .ok_or_else(|| Error::Check(format!("no growth factor for {:?}", key())))?;
+                    grown_by(r.grown_from, *factor).map_err(|e| {
+                        Error::Input(format!("projected amount of {:?}: {e}", key()))
                     })?
                 } else {
-                    s.parts.collected
+                    r.parts.collected
                 };
                 let cascade = if what & ROUTE != 0 {
-                    cascade_of(&regions, &rules, &s.key)?
-                } else if what & REGIME != 0 {
-                    let months = managed_by_cell[self.cell[i] as usize]
-                        .ok_or_else(|| Error::Check(format!("no regime for {:?}", s.key)))?;
-                    let month = (s.key.month as usize).clamp(1, 12) - 1;
-                    self.cascades[i].managed(months[month])
+                    // the served shares with the overlay's overrides of the item applied in
+                    // order (as the rulebook applies them), under the row's regime now
+                    let (shares, below) = r
+                        .shared
+                        .ok_or_else(|| Error::Check(format!("no served route for {:?}", key())))?;
+                    let shares = extra
+                        .iter()
+                        .filter(|(ov, id)| *id == r.rule_item && r.ym >= ov.from.index())
+                        .fold(shares, |s, (ov, _)| ov.patch(s));
+                    let below = match (below, regime) {
+                        (Below::Prefecture { own_rule, .. }, Some(managed)) => {
+                            Below::Prefecture { own_rule, managed }
+                        }
+                        (below, _) => below,
+                    };
+                    shared_cascade(shares, below)
+                } else if let Some(managed) = regime {
+                    r.cascade.managed(managed)
                 } else {
-                    self.cascades[i]
+                    r.cascade
                 };
-                let parts = cascade.split(amount);
-                if !parts.conserves() {
-                    return Err(Error::Check(format!(
-                        "split of {:?} does not add up: {parts:?}",
-                        s.key
-                    )));
+                if regime.is_none() {
+                    resplit += 1;
                 }
-                resplit += 1;
-                parts
+                conserving(cascade.split(amount), key())?
             };
-            if s.projected {
+            if r.projected {
                 abs_change += i128::from(new.collected.unsigned_abs())
-                    - i128::from(s.parts.collected.unsigned_abs());
+                    - i128::from(r.parts.collected.unsigned_abs());
             }
-            by_cell[self.cell[i] as usize] += new - s.parts;
+            by_cell[r.cell as usize] += new - was;
         }
         if sc.projection.is_some() {
             let abs = (self.projected_abs as i128 + abs_change) as u128
@@ -348,21 +488,16 @@ impl Incremental {
                     .sum::<u128>();
             check_projected_total(sc, abs)?;
         }
-        for (c, d) in self.cells.iter().zip(by_cell) {
-            if d != Parts::default() {
-                *delta.entry((&c.0, c.1)).or_default() += d;
-            }
+        let mut sums = self.sums.clone();
+        for (sum, d) in sums.values_mut().zip(&by_cell) {
+            *sum += *d;
         }
         for s in &added {
-            *delta.entry((&s.key.region, s.key.year)).or_default() += s.parts;
+            *sums.entry((s.key.region.clone(), s.key.year)).or_default() += s.parts;
         }
-        let mut sums = self.sums.clone();
         if let Some(through) = dropped_after {
             // years no longer projected have no rows left (a full run has no sums for them)
             sums.retain(|(_, y), _| *y <= through);
-        }
-        for ((region, year), d) in delta {
-            *sums.entry((region.to_string(), year)).or_default() += d;
         }
         let (baselines, settlement, province) =
             settle_sums(sc, &regions, tables, &sums, &projected_years)?;

@@ -7,7 +7,7 @@ use super::kernel::{year_flows, Own, Unit};
 use crate::baseline::BaselineRow;
 use crate::regions::{RegionKind, RegionTable};
 use crate::split::{Parts, ShareRow};
-use crate::tables::{annual_subsidy, AmountTable};
+use crate::tables::{annual_subsidy_at, AmountTable};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Regime of a county in a year.
@@ -158,8 +158,9 @@ pub(crate) fn input_amount(
     match table.get(key) {
         Some(v) => *v,
         None if projected => table
-            .range((key.0.clone(), i32::MIN)..(key.0.clone(), key.1))
+            .range(..key)
             .next_back()
+            .filter(|((region, _), _)| *region == key.0)
             .map_or(0, |(_, v)| *v),
         None => 0,
     }
@@ -182,26 +183,29 @@ pub fn settle(inp: &SettlementInputs) -> (Vec<SettlementRow>, Vec<ProvinceRow>) 
     let mut own = Vec::with_capacity(regions.len());
     let mut flows = Vec::with_capacity(regions.len());
     let mut parts: Vec<Parts> = Vec::with_capacity(regions.len());
+    // each region's (code, year) key, written once and its year changed year by year
+    let mut keys: Vec<(String, i32)> = regions.iter().map(|r| (r.code.clone(), 0)).collect();
     for &year in inp.years {
         let is_projected = projected.contains(&year);
+        for key in &mut keys {
+            key.1 = year;
+        }
         parts.clear();
-        parts.extend(regions.iter().map(|r| {
-            sums.get(&(r.code.clone(), year))
-                .copied()
-                .unwrap_or_default()
-        }));
+        parts.extend(
+            keys.iter()
+                .map(|key| sums.get(key).copied().unwrap_or_default()),
+        );
         own.clear();
-        own.extend(regions.iter().zip(&parts).map(|(r, p)| {
-            let key = (r.code.clone(), year);
+        own.extend(regions.iter().zip(&parts).zip(&keys).map(|((r, p), key)| {
             Own {
                 retained: p.retained,
                 to_prefecture: p.to_prefecture,
-                rebates: input_amount(inp.rebates, &key, is_projected),
-                transfers: input_amount(inp.transfers, &key, is_projected),
+                rebates: input_amount(inp.rebates, key, is_projected),
+                transfers: input_amount(inp.transfers, key, is_projected),
                 due: *due.get(&(r.code.as_str(), year)).unwrap_or(&0),
                 // 市对县补助 of a county: its annual subsidy for the managed months
                 subsidy: subsidy_for_months(
-                    annual_subsidy(inp.subsidies, &r.code, year),
+                    annual_subsidy_at(inp.subsidies, key),
                     inp.regions.managed_months(r, year),
                 ),
             }
@@ -213,7 +217,7 @@ pub fn settle(inp: &SettlementInputs) -> (Vec<SettlementRow>, Vec<ProvinceRow>) 
                 continue;
             }
             let flows = flows[ix];
-            let key = (region.code.clone(), year);
+            let key = &keys[ix];
             let (prefecture_code, regime) = match region.kind {
                 RegionKind::County => {
                     let regime = match region.direct_since {
@@ -231,10 +235,10 @@ pub fn settle(inp: &SettlementInputs) -> (Vec<SettlementRow>, Vec<ProvinceRow>) 
                 _ => (region.code.clone(), None),
             };
             let available = flows.available();
-            let transfers_special = input_amount(inp.special_transfers, &key, is_projected);
-            let special_remit = input_amount(inp.remits, &key, is_projected);
-            let adjustment = input_amount(inp.adjustments, &key, false);
-            let advances = input_amount(inp.advances, &key, false);
+            let transfers_special = input_amount(inp.special_transfers, key, is_projected);
+            let special_remit = input_amount(inp.remits, key, is_projected);
+            let adjustment = input_amount(inp.adjustments, key, false);
+            let advances = input_amount(inp.advances, key, false);
             year_rows.push(SettlementRow {
                 year,
                 region: region.code.clone(),

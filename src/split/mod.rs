@@ -9,5 +9,5 @@ mod route;
 pub mod shares;
 
 pub use cascade::{Cascade, Parts};
-pub use route::{key_problems, route, shared_cascade, Below, RouteProblem};
+pub use route::{key_problems, route, shared_cascade, shared_route, Below, RouteProblem};
 pub use shares::{split_monthly, split_receipts, Granularity, ShareRow};

@@ -6,7 +6,7 @@ use crate::ledger::columns::{BUDGET_LEVEL, ITEM_CODE, REGION_CODE};
 use crate::ledger::{BudgetLevel, LedgerScan, ProblemKind, RowProblem, ShareKey};
 use crate::money::Rate;
 use crate::period::YearMonth;
-use crate::regions::{RegionKind, RegionTable};
+use crate::regions::{Region, RegionKind, RegionTable};
 use crate::rules::{RuleSet, Shares};
 use std::collections::BTreeMap;
 
@@ -106,22 +106,37 @@ pub fn route(
             None => Err(RouteProblem::PrefectureLevelWithoutPrefecture),
         },
         (RegionKind::County, BudgetLevel::County) => Ok(fixed(zero, zero, zero)),
-        (kind, BudgetLevel::Shared) => {
-            let rule = rules
-                .in_force(item_code, ym)
-                .ok_or(RouteProblem::NoRuleInForce)?;
-            let below = match (kind, prefecture) {
-                (RegionKind::County, Some(p)) => Below::Prefecture {
-                    own_rule: rules
-                        .prefecture_rule_in_force(&p.code, item_code, ym)
-                        .map(|r| r.share),
-                    managed: regions.is_prefecture_managed(region, ym),
-                },
-                _ => Below::NoPrefecture,
-            };
-            Ok(shared_cascade(rule.shares(), below))
+        (_, BudgetLevel::Shared) => {
+            let (shares, below) = shared_route(regions, rules, region, item_code, ym)?;
+            Ok(shared_cascade(shares, below))
         }
     }
+}
+
+/// What routes a shared receipt (共享收入) of `region`: the shares of the item's rule in
+/// force in its month, and who stands below the province ([`Below`]). [`route`] turns
+/// them into the cascade with [`shared_cascade`]; a what-if that changes only an item's
+/// shares or a county's regime keeps them and changes that part.
+pub fn shared_route(
+    regions: &RegionTable,
+    rules: &RuleSet,
+    region: &Region,
+    item_code: &str,
+    ym: YearMonth,
+) -> Result<(Shares, Below), RouteProblem> {
+    let rule = rules
+        .in_force(item_code, ym)
+        .ok_or(RouteProblem::NoRuleInForce)?;
+    let below = match (region.kind, regions.prefecture_of(region)) {
+        (RegionKind::County, Some(p)) => Below::Prefecture {
+            own_rule: rules
+                .prefecture_rule_in_force(&p.code, item_code, ym)
+                .map(|r| r.share),
+            managed: regions.is_prefecture_managed(region, ym),
+        },
+        _ => Below::NoPrefecture,
+    };
+    Ok((rule.shares(), below))
 }
 
 /// What stands between the province and a region that collects a shared receipt.
