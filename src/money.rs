@@ -238,20 +238,31 @@ pub fn write_yuan(out: &mut String, fen: i64) {
     if fen < 0 {
         out.push('-');
     }
-    // digits written from the right into a buffer (a settlement answer writes tens of
-    // thousands of amounts; the formatter's machinery cost more than the digits)
     let a = fen.unsigned_abs();
-    let mut buf = [0u8; 24];
-    let mut i = buf.len() - 3;
-    buf[i] = b'.';
-    buf[i + 1] = b'0' + (a % 100 / 10) as u8;
-    buf[i + 2] = b'0' + (a % 10) as u8;
-    let mut yuan = a / 100;
+    push_digits(out, a / 100);
+    out.push('.');
+    out.push(char::from(b'0' + (a % 100 / 10) as u8));
+    out.push(char::from(b'0' + (a % 10) as u8));
+}
+
+/// Appends an integer in decimal digits, as `Display` writes it, without the formatter.
+pub fn write_int(out: &mut String, n: i64) {
+    if n < 0 {
+        out.push('-');
+    }
+    push_digits(out, n.unsigned_abs());
+}
+
+/// The digits of `a`, written from the right into a buffer (a settlement answer writes
+/// tens of thousands of numbers; the formatter's machinery cost more than the digits).
+fn push_digits(out: &mut String, mut a: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
     loop {
         i -= 1;
-        buf[i] = b'0' + (yuan % 10) as u8;
-        yuan /= 10;
-        if yuan == 0 {
+        buf[i] = b'0' + (a % 10) as u8;
+        a /= 10;
+        if a == 0 {
             break;
         }
     }
@@ -318,6 +329,15 @@ pub fn decimal_text_map<'de, D: serde::Deserializer<'de>>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn integers_written_as_the_formatter_would() {
+        for n in [0, 7, -7, 10, 2030, -123_456_789, i64::MAX, i64::MIN] {
+            let mut out = String::new();
+            write_int(&mut out, n);
+            assert_eq!(out, n.to_string());
+        }
+    }
 
     #[test]
     fn yuan_written_as_the_formatter_would() {

@@ -52,31 +52,12 @@ fn push_yuan(out: &mut String, fen: i64) {
     out.push('"');
 }
 
-/// Appends an integer as a JSON number (digits written from the right, no formatter).
-fn push_int(out: &mut String, n: i64) {
-    if n < 0 {
-        out.push('-');
-    }
-    let mut a = n.unsigned_abs();
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (a % 10) as u8;
-        a /= 10;
-        if a == 0 {
-            break;
-        }
-    }
-    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or_default());
-}
-
 fn push_cell(out: &mut String, v: &Values, i: usize) {
     match v {
         Values::Text(v) => push_str(out, &v[i]),
-        Values::Int(v) => push_int(out, v[i]),
+        Values::Int(v) => crate::money::write_int(out, v[i]),
         Values::OptInt(v) => match v[i] {
-            Some(x) => push_int(out, x),
+            Some(x) => crate::money::write_int(out, x),
             None => out.push_str("null"),
         },
         Values::Money(v) => push_yuan(out, v[i]),
@@ -157,15 +138,6 @@ pub fn push_points(out: &mut String, points: &[(f64, f64)]) {
 mod tests {
     use super::*;
     use crate::report::table::Values::*;
-
-    #[test]
-    fn integers_written_as_the_formatter_would() {
-        for n in [0, 7, -7, 10, 2030, -123_456_789, i64::MAX, i64::MIN] {
-            let mut out = String::new();
-            push_int(&mut out, n);
-            assert_eq!(out, n.to_string());
-        }
-    }
 
     #[test]
     fn rows_are_valid_json_with_money_as_csv_text() {
