@@ -20,7 +20,7 @@ use crate::scenario::run::{
 };
 use crate::scenario::Scenario;
 use crate::settlement::{region_years, verify_statements, CheckResult};
-use crate::split::shares::cascade_of;
+use crate::split::shares::{cascade_of, conserving};
 use crate::split::{shared_cascade, shared_route, split_monthly, Below, Cascade, Parts};
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
@@ -53,7 +53,8 @@ struct Served {
     projected: bool,
     /// A shared receipt of a county: its regime is the county's, month by month.
     county_shared: bool,
-    /// A shared receipt's month ([`YearMonth::index`]).
+    /// Its month ([`YearMonth::index`]), kept beside year and month for the override
+    /// loops.
     ym: i32,
     /// A shared receipt's rulebook item, an index into `shared_by_rule_item`.
     rule_item: u16,
@@ -114,17 +115,6 @@ pub struct Evaluated {
 /// The index of a month 1–12 in a year.
 fn month_index(month: u32) -> u8 {
     (month.clamp(1, 12) - 1) as u8
-}
-
-/// A split that must conserve the amount (every fen in exactly one level).
-fn conserving(parts: Parts, key: &crate::ledger::ShareKey) -> Result<Parts> {
-    if parts.conserves() {
-        Ok(parts)
-    } else {
-        Err(Error::Check(format!(
-            "split of {key:?} does not add up: {parts:?}"
-        )))
-    }
 }
 
 impl Incremental {
@@ -453,10 +443,11 @@ impl Incremental {
                     let (shares, below) = r
                         .shared
                         .ok_or_else(|| Error::Check(format!("no served route for {:?}", key())))?;
-                    let shares = extra
+                    let own = extra
                         .iter()
-                        .filter(|(ov, id)| *id == r.rule_item && r.ym >= ov.from.index())
-                        .fold(shares, |s, (ov, _)| ov.patch(s));
+                        .filter(|(_, id)| *id == r.rule_item)
+                        .map(|(ov, _)| *ov);
+                    let shares = crate::rules::RuleChange::patch_in_order(shares, own, r.ym);
                     let below = match (below, regime) {
                         (Below::Prefecture { own_rule, .. }, Some(managed)) => {
                             Below::Prefecture { own_rule, managed }

@@ -60,6 +60,21 @@ impl RuleChange {
             prefecture: self.prefecture.unwrap_or(s.prefecture),
         }
     }
+
+    /// The shares of a receipt of month `ym` ([`YearMonth::index`]) under a rule with
+    /// `shares`, with each of `changes` (the receipt's item's) that reaches that month
+    /// applied in order, as the rulebook applies them. The one place a what-if's overrides
+    /// meet a receipt: the sweep's re-split and the server's evaluation both call it.
+    pub fn patch_in_order<'a>(
+        shares: Shares,
+        changes: impl IntoIterator<Item = &'a RuleChange>,
+        ym: i32,
+    ) -> Shares {
+        changes
+            .into_iter()
+            .filter(|c| ym >= c.from.index())
+            .fold(shares, |s, c| c.patch(s))
+    }
 }
 
 /// All rules of one item code (收入科目), ordered and non-overlapping.

@@ -48,6 +48,18 @@ pub fn cascade_of(regions: &RegionTable, rules: &RuleSet, k: &ShareKey) -> Resul
     })
 }
 
+/// The split of a receipt of `key`, refused unless it conserves the amount (every fen in
+/// exactly one level).
+pub fn conserving(parts: Parts, key: &ShareKey) -> Result<Parts> {
+    if parts.conserves() {
+        Ok(parts)
+    } else {
+        Err(Error::Check(format!(
+            "split of {key:?} does not add up: {parts:?}"
+        )))
+    }
+}
+
 /// Splits each monthly total as one receipt.
 pub fn split_monthly<'a>(
     totals: impl Iterator<Item = &'a MonthlyTotal>,
@@ -57,13 +69,7 @@ pub fn split_monthly<'a>(
 ) -> Result<Vec<ShareRow>> {
     totals
         .map(|t| {
-            let parts = cascade_of(regions, rules, &t.key)?.split(t.amount);
-            if !parts.conserves() {
-                return Err(Error::Check(format!(
-                    "split of {:?} does not add up: {parts:?}",
-                    t.key
-                )));
-            }
+            let parts = conserving(cascade_of(regions, rules, &t.key)?.split(t.amount), &t.key)?;
             Ok(ShareRow {
                 key: t.key.clone(),
                 parts,

@@ -255,7 +255,13 @@ impl Resplitter {
             let row = &self.rows[r];
             let c = match row.shared {
                 Some((rule, below)) => {
-                    shared_cascade(apply_overrides(row, rule, extra, &extra_ids), below)
+                    // the point's overrides of the row's item, in order
+                    let own = extra
+                        .iter()
+                        .zip(&extra_ids)
+                        .filter(|(_, &id)| id == row.rule_item)
+                        .map(|(ov, _)| ov);
+                    shared_cascade(RuleChange::patch_in_order(rule, own, row.ym), below)
                 }
                 None => row.cascade,
             };
@@ -278,14 +284,4 @@ impl Resplitter {
         }
         Ok(sums)
     }
-}
-
-/// The shares of a shared row's base rule with the point's extra overrides applied, in
-/// order ([`RuleChange::patch`], as the rulebook applies them).
-fn apply_overrides(row: &Row, rule: Shares, extra: &[RuleChange], ids: &[usize]) -> Shares {
-    extra
-        .iter()
-        .zip(ids)
-        .filter(|(ov, &id)| id == row.rule_item && row.ym >= ov.from.index())
-        .fold(rule, |s, (ov, _)| ov.patch(s))
 }
