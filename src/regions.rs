@@ -170,7 +170,7 @@ impl RegionTable {
     /// Whether a county is prefecture-managed (市管县) in month `ym`: it has a prefecture and
     /// is not yet province-direct.
     pub fn is_prefecture_managed(&self, county: &Region, ym: YearMonth) -> bool {
-        self.prefecture_of(county).is_some() && county.direct_since.is_none_or(|d| ym < d)
+        self.prefecture_of(county).is_some() && before_switch(county, ym)
     }
 
     /// A region by its code or its name (甲一县, 郑州市): the code first, then an exact
@@ -199,10 +199,13 @@ impl RegionTable {
     /// The months of `year` in which a county is prefecture-managed (0 to 12): what its
     /// prefecture's subsidy (市对县补助) is prorated by.
     pub fn managed_months(&self, county: &Region, year: i32) -> u32 {
+        // [`RegionTable::is_prefecture_managed`] month by month, its prefecture looked up
+        // once (the settlement asks this of every region every year)
+        if self.prefecture_of(county).is_none() {
+            return 0;
+        }
         (1..=12)
-            .filter(|&m| {
-                YearMonth::new(year, m).is_ok_and(|ym| self.is_prefecture_managed(county, ym))
-            })
+            .filter(|&m| YearMonth::new(year, m).is_ok_and(|ym| before_switch(county, ym)))
             .count() as u32
     }
 
@@ -268,4 +271,10 @@ pub fn csv_reason(e: &csv::Error) -> String {
             .to_string(),
         _ => e.to_string(),
     }
+}
+
+/// Whether `ym` falls before a county's switch to province-direct management (直管), or it
+/// has no switch date: the date half of [`RegionTable::is_prefecture_managed`].
+fn before_switch(county: &Region, ym: YearMonth) -> bool {
+    county.direct_since.is_none_or(|d| ym < d)
 }

@@ -41,8 +41,6 @@ struct Served {
     grown_from: i64,
     /// The region-year it adds to, an index into `cells`.
     cell: u32,
-    /// Fiscal year.
-    year: i32,
     /// Month 1–12 as the index of its month in a year, 0–11.
     month: u8,
     /// A projected row's years after the last actual year (0 for actual rows).
@@ -87,8 +85,9 @@ pub struct Incremental {
     shared_by_rule_item: Vec<Vec<u32>>,
     /// Cells of each county with shared receipts (indices into `cells`).
     county_cells: FxHashMap<String, Vec<u32>>,
-    /// Projected rows by ledger item code.
-    projected_items: Vec<(String, Vec<u32>)>,
+    /// Projected rows by ledger item code, each with its year (read beside the index: a
+    /// growth change plans every projected row without reaching into `rows`).
+    projected_items: Vec<(String, Vec<(u32, i32)>)>,
     /// The last actual year's totals (what the projection grows).
     last_totals: Vec<MonthlyTotal>,
     /// Every served row, dense.
@@ -159,7 +158,7 @@ impl Incremental {
             .filter(|r| r.kind == RegionKind::County)
             .map(|r| r.code.as_str())
             .collect();
-        let mut projected_items: Vec<(String, Vec<u32>)> = Vec::new();
+        let mut projected_items: Vec<(String, Vec<(u32, i32)>)> = Vec::new();
         let mut item_index: FxHashMap<&str, u16> = FxHashMap::default();
         let mut rule_items: FxHashMap<String, u16> = FxHashMap::default();
         let mut shared_by_rule_item: Vec<Vec<u32>> = Vec::new();
@@ -180,7 +179,7 @@ impl Incremental {
                     projected_items.push((k.item.clone(), Vec::new()));
                     (projected_items.len() - 1) as u16
                 });
-                projected_items[item as usize].1.push(row);
+                projected_items[item as usize].1.push((row, k.year));
                 let ahead = u8::try_from(k.year - facts.last)
                     .map_err(|_| Error::Check(format!("projected too far: {k:?}")))?;
                 (total, ahead, item)
@@ -238,7 +237,6 @@ impl Incremental {
                 cascade,
                 grown_from,
                 cell,
-                year: k.year,
                 month,
                 ahead,
                 item,
@@ -280,7 +278,7 @@ impl Incremental {
         sc: &Scenario,
         regions: RegionTable,
         rules: RuleSet,
-        tables: &crate::tables::SettlementTables,
+        tables: &std::sync::Arc<crate::tables::SettlementTables>,
     ) -> Result<Option<Evaluated>> {
         let n = base.scenario.overrides.len();
         if sc.overrides.get(..n) != Some(&base.scenario.overrides[..]) {
@@ -321,13 +319,8 @@ impl Incremental {
                         grow = GROW;
                     }
                 }
-                for &i in item_rows {
-                    let i = i as usize;
-                    plan[i] |= if rows[i].year > new_through {
-                        GONE
-                    } else {
-                        grow
-                    };
+                for &(i, year) in item_rows {
+                    plan[i as usize] |= if year > new_through { GONE } else { grow };
                 }
             }
             projected_years.retain(|y| *y <= new_through);

@@ -8,9 +8,7 @@ use super::Engine;
 use crate::error::{Error, Result};
 use crate::explain::Explanation;
 use crate::ledger::ReadOptions;
-use crate::scenario::compare::{
-    analyse, compare_statements, Analysis, AnalysisOptions, SummaryRow,
-};
+use crate::scenario::compare::{analyse, compare_summary, Analysis, AnalysisOptions, SummaryRow};
 use crate::scenario::file::load_merged;
 use crate::scenario::run::{run_scenario_on, ReadTables, RunOptions, ScenarioResult};
 use crate::scenario::Scenario;
@@ -128,8 +126,7 @@ impl WhatIf {
                     (r, sums)
                 }
             };
-        let (_, summary) =
-            compare_statements(reference, &sc.name, &result.settlement, &result.province);
+        let summary = compare_summary(reference, &sc.name, &result.settlement, &result.province);
         Ok(Evaluation {
             result,
             sums,

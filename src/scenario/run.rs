@@ -56,8 +56,9 @@ pub struct ScenarioResult {
     pub timings: Vec<(String, f64)>,
     /// Last actual ledger year.
     pub last_actual_year: i32,
-    /// The optional tables (subsidies, bases, rebates, transfers) as loaded.
-    pub tables: crate::tables::SettlementTables,
+    /// The optional tables (subsidies, bases, rebates, transfers) as loaded, shared (a
+    /// what-if's result holds the served tables without copying them).
+    pub tables: std::sync::Arc<crate::tables::SettlementTables>,
 }
 
 struct Clock(Instant, Vec<(String, f64)>);
@@ -79,7 +80,7 @@ pub struct ReadTables {
     /// The rulebook as read (no override applied).
     pub rules: RuleSet,
     /// Subsidies, bases, rebates, transfers, … as read.
-    pub tables: crate::tables::SettlementTables,
+    pub tables: std::sync::Arc<crate::tables::SettlementTables>,
 }
 
 impl ReadTables {
@@ -93,7 +94,7 @@ impl ReadTables {
         Ok(ReadTables {
             regions,
             rules,
-            tables,
+            tables: tables.into(),
         })
     }
 }
@@ -101,7 +102,9 @@ impl ReadTables {
 /// Runs `sc` on the opened ledger `scan`.
 pub fn run_scenario(sc: &Scenario, scan: &LedgerScan, opts: RunOptions) -> Result<ScenarioResult> {
     let (regions, rules) = sc.regions_and_rules()?;
-    run_with(sc, scan, opts, regions, rules, &|r| sc.tables(r))
+    run_with(sc, scan, opts, regions, rules, &|r| {
+        sc.tables(r).map(std::sync::Arc::new)
+    })
 }
 
 /// Runs `sc` on the opened ledger `scan` and on `read`, the tables of its files read
@@ -122,7 +125,7 @@ fn run_with(
     opts: RunOptions,
     regions: RegionTable,
     rules: RuleSet,
-    tables: &dyn Fn(&RegionTable) -> Result<crate::tables::SettlementTables>,
+    tables: &dyn Fn(&RegionTable) -> Result<std::sync::Arc<crate::tables::SettlementTables>>,
 ) -> Result<ScenarioResult> {
     let mut clock = Clock(Instant::now(), scan.timings.clone());
     let bad_keys = key_problems(scan, &regions, &rules);

@@ -72,12 +72,15 @@ fn push_cell(out: &mut String, v: &Values, i: usize) {
 
 /// Appends the rows of `t` as a JSON array of objects.
 pub fn push_rows(out: &mut String, t: &Table) {
-    let names: Vec<String> = t
+    // each cell's key written once: `"name":`, after a comma but for the first column
+    let keys: Vec<String> = t
         .columns
         .iter()
-        .map(|(n, _)| {
-            let mut s = String::new();
+        .enumerate()
+        .map(|(j, (n, _))| {
+            let mut s = String::from(if j > 0 { "," } else { "" });
             push_str(&mut s, n);
+            s.push(':');
             s
         })
         .collect();
@@ -87,12 +90,8 @@ pub fn push_rows(out: &mut String, t: &Table) {
             out.push(',');
         }
         out.push('{');
-        for (j, (_, v)) in t.columns.iter().enumerate() {
-            if j > 0 {
-                out.push(',');
-            }
-            out.push_str(&names[j]);
-            out.push(':');
+        for (key, (_, v)) in keys.iter().zip(&t.columns) {
+            out.push_str(key);
             push_cell(out, v, i);
         }
         out.push('}');
@@ -100,9 +99,6 @@ pub fn push_rows(out: &mut String, t: &Table) {
     out.push(']');
 }
 
-/// Points of the Lorenz curve (洛伦兹曲线) of county per-capita available resources in
-/// `year` — the counties of the comparison's Gini ([`county_per_capita`]) — poorest first:
-/// `(share of counties, share of the total)`, from `(0, 0)` to `(1, 1)`.
 pub fn lorenz(rows: &[SettlementRow], year: i32) -> Vec<(f64, f64)> {
     let mut values = county_per_capita(rows, year);
     values.sort_by(f64::total_cmp);

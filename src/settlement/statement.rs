@@ -173,7 +173,7 @@ pub fn settle(inp: &SettlementInputs) -> (Vec<SettlementRow>, Vec<ProvinceRow>) 
     let (sums, projected) = (inp.sums, inp.projected);
     let regions = inp.regions.all();
     let units = Unit::all(inp.regions);
-    let due: BTreeMap<(&str, i32), i64> = inp
+    let due: rustc_hash::FxHashMap<(&str, i32), i64> = inp
         .baselines
         .iter()
         .map(|b| ((b.county.as_str(), b.year), b.due))

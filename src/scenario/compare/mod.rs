@@ -25,7 +25,6 @@ use crate::error::Result;
 use crate::regions::RegionKind;
 use crate::settlement::{per_capita, ProvinceRow, SettlementRow};
 use rust_decimal::Decimal;
-use std::collections::BTreeMap;
 
 /// One region-year of a scenario against the reference.
 #[derive(Clone, Debug, PartialEq)]
@@ -163,7 +162,7 @@ pub fn compare(
 
 /// One comparison row from a scenario's statement and the reference's.
 fn comparison_row(name: &str, r: &SettlementRow, base: &SettlementRow) -> ComparisonRow {
-    let delta = r.available - base.available;
+    let delta = available_delta(r, base);
     ComparisonRow {
         scenario: name.to_string(),
         year: r.year,
@@ -184,6 +183,28 @@ fn comparison_row(name: &str, r: &SettlementRow, base: &SettlementRow) -> Compar
     }
 }
 
+/// A region-year's gain (positive) or loss of available resources (可用财力) against the
+/// reference: what makes a winner or a loser.
+fn available_delta(r: &SettlementRow, base: &SettlementRow) -> i64 {
+    r.available - base.available
+}
+
+/// Each statement of `settlement` beside the reference's of the same region and year
+/// (statements the reference lacks are left out).
+fn matched<'a>(
+    reference: &'a ScenarioResult,
+    settlement: &'a [SettlementRow],
+) -> impl Iterator<Item = (&'a SettlementRow, &'a SettlementRow)> {
+    let refs: rustc_hash::FxHashMap<(i32, &str), &SettlementRow> = reference
+        .settlement
+        .iter()
+        .map(|r| ((r.year, r.region.as_str()), r))
+        .collect();
+    settlement
+        .iter()
+        .filter_map(move |r| Some((r, *refs.get(&(r.year, r.region.as_str()))?)))
+}
+
 /// Compares the statements of a scenario called `name` with `reference`.
 pub fn compare_statements(
     reference: &ScenarioResult,
@@ -191,19 +212,22 @@ pub fn compare_statements(
     settlement: &[SettlementRow],
     province: &[ProvinceRow],
 ) -> (Vec<ComparisonRow>, Vec<SummaryRow>) {
-    let refs: BTreeMap<(i32, &str), &SettlementRow> = reference
-        .settlement
-        .iter()
-        .map(|r| ((r.year, r.region.as_str()), r))
+    let rows: Vec<ComparisonRow> = matched(reference, settlement)
+        .map(|(r, base)| comparison_row(name, r, base))
         .collect();
-    let rows: Vec<ComparisonRow> = settlement
-        .iter()
-        .filter_map(|r| {
-            let base = refs.get(&(r.year, r.region.as_str()))?;
-            Some(comparison_row(name, r, base))
-        })
-        .collect();
-    let mut summary = Vec::new();
+    (rows, compare_summary(reference, name, settlement, province))
+}
+
+/// The per-year summary of [`compare_statements`] alone (winners, losers, the province's
+/// and the levels' changes, the spread), without a row per region: what the sweep and the
+/// what-if page ask for every point.
+pub fn compare_summary(
+    reference: &ScenarioResult,
+    name: &str,
+    settlement: &[SettlementRow],
+    province: &[ProvinceRow],
+) -> Vec<SummaryRow> {
+    let mut summary: Vec<SummaryRow> = Vec::new();
     for p in province {
         let Some(rp) = reference.province.iter().find(|x| x.year == p.year) else {
             continue;
@@ -213,12 +237,14 @@ pub fn compare_statements(
         row.spread = spread(&county_per_capita(settlement, p.year));
         row.weighted_reference = statements_inequality(&reference.settlement, p.year);
         row.weighted = statements_inequality(settlement, p.year);
-        for r in rows.iter().filter(|r| r.year == p.year) {
-            row.tally(r.kind, r.delta);
-        }
         summary.push(row);
     }
-    (rows, summary)
+    for (r, base) in matched(reference, settlement) {
+        if let Some(row) = summary.iter_mut().find(|s| s.year == r.year) {
+            row.tally(r.kind, available_delta(r, base));
+        }
+    }
+    summary
 }
 
 /// The analyst's choices for [`analyse`].

@@ -12,7 +12,7 @@ use super::resplit::Resplitter;
 use super::summary::Summarizer;
 use crate::baseline::{compute_baselines, BaselineInputs};
 use crate::error::{Error, Result};
-use crate::scenario::compare::{compare_statements, SummaryRow};
+use crate::scenario::compare::{compare_summary, SummaryRow};
 use crate::scenario::run::ScenarioResult;
 use crate::settlement::{settle, verify_statements, ProvinceRow, SettlementInputs, SettlementRow};
 use crate::tables::SettlementTables;
@@ -159,7 +159,7 @@ impl<'a> Evaluator<'a> {
                 point.index, failed.name, failed.detail
             )));
         }
-        let (_, summary) = compare_statements(self.reference, &sc.name, &settlement, &province);
+        let summary = compare_summary(self.reference, &sc.name, &settlement, &province);
         Ok(PointResult {
             settlement,
             province,
