@@ -71,10 +71,18 @@ fn bytes(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
     })
 }
 
-/// Runs `f` on the blocking pool (evaluations are CPU work).
+/// Runs `f` on the blocking pool (evaluations are CPU work), once one of the server's
+/// evaluation slots is free ([`State::workers`]): requests beyond the slots wait their turn
+/// in arrival order instead of sharing the cores.
 async fn blocking<T: Send + 'static>(
+    state: Arc<State>,
     f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
+    let _slot = state.workers.acquire().await.map_err(|e| ApiError {
+        status: StatusCode::SERVICE_UNAVAILABLE,
+        error: format!("the server is stopping: {e}"),
+        field: None,
+    })?;
     tokio::task::spawn_blocking(f).await.unwrap_or_else(|e| {
         Err(ApiError {
             status: StatusCode::INTERNAL_SERVER_ERROR,
@@ -247,7 +255,10 @@ pub async fn evaluate(
     let answer = async {
         let ask = query(q)?;
         let overlay = overlay_body(&bytes(body)?)?;
-        blocking(move || evaluation_json(&s.what_if, &overlay, &ask)).await
+        blocking(Arc::clone(&s), move || {
+            evaluation_json(&s.what_if, &overlay, &ask)
+        })
+        .await
     };
     match answer.await {
         Ok(text) => json(text),
@@ -382,7 +393,7 @@ pub async fn explain(
 ) -> Response {
     let answer = async {
         let b = explain_body(&bytes(body)?)?;
-        blocking(move || {
+        blocking(Arc::clone(&s), move || {
             let w = &s.what_if;
             let e = w.run(&b.overlay).map_err(|e| {
                 let mut a = ApiError::from(e);
@@ -484,7 +495,7 @@ async fn download(
             .into_response()
         }
     };
-    let answer = blocking(move || {
+    let answer = blocking(Arc::clone(&s), move || {
         let w = &s.what_if;
         let name = w.scenario(&overlay)?.name;
         let bytes = match file.as_str() {
