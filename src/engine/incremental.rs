@@ -14,7 +14,7 @@ use crate::period::YearMonth;
 use crate::regions::{RegionKind, RegionTable};
 use crate::rules::RuleSet;
 use crate::rules::Shares;
-use crate::scenario::projection::{grown_by, growth_factor};
+use crate::scenario::projection::{growth_factor, GrowthFactor};
 use crate::scenario::run::{
     check_growth_keys, check_projected_total, check_years, settle_sums, LedgerFacts, ScenarioResult,
 };
@@ -22,7 +22,6 @@ use crate::scenario::Scenario;
 use crate::settlement::{region_years, verify_statements, CheckResult};
 use crate::split::shares::{cascade_of, conserving};
 use crate::split::{shared_cascade, shared_route, split_monthly, Below, Cascade, Parts};
-use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -298,7 +297,7 @@ impl Incremental {
         let mut added: Vec<crate::split::ShareRow> = Vec::new();
         let mut projected_years = self.projected_years.clone();
         let mut dropped_after = None;
-        let mut factors: Vec<Option<Vec<Decimal>>> = vec![None; self.projected_items.len()];
+        let mut factors: Vec<Option<Vec<GrowthFactor>>> = vec![None; self.projected_items.len()];
         let last = self.facts.last;
         // 1. projected totals whose growth changes, or whose year goes or comes
         if sc.projection != base.scenario.projection {
@@ -313,7 +312,11 @@ impl Incremental {
                     if o.growth_for(item) != g {
                         let n = (new_through.min(old_through) - last).max(0) as u32;
                         let f = (1..=n)
-                            .map(|n| growth_factor(g, n).map_err(Error::Input))
+                            .map(|n| {
+                                growth_factor(g, n)
+                                    .map(GrowthFactor::new)
+                                    .map_err(Error::Input)
+                            })
                             .collect::<Result<Vec<_>>>()?;
                         *factor = Some(f);
                         grow = GROW;
@@ -424,7 +427,7 @@ impl Incremental {
                         .and_then(Option::as_ref)
                         .and_then(|f| f.get(usize::from(r.ahead).wrapping_sub(1)))
                         .ok_or_else(|| Error::Check(format!("no growth factor for {:?}", key())))?;
-                    grown_by(r.grown_from, *factor).map_err(|e| {
+                    factor.grow(r.grown_from).map_err(|e| {
                         Error::Input(format!("projected amount of {:?}: {e}", key()))
                     })?
                 } else {

@@ -19,19 +19,78 @@ pub fn growth_factor(growth: Decimal, years: u32) -> std::result::Result<Decimal
 }
 
 /// A last-year total times a growth factor, to the fen, half away from zero. Exact: the
-/// product `total × mantissa` is taken in 128-bit integers and divided by `10^scale` with
-/// the engine's one rounding rule ([`round_div`]); only a product beyond 128 bits goes
-/// through `Decimal`.
+/// product `total × mantissa` is taken in 128-bit integers and rounded by the engine's one
+/// rounding rule ([`round_div`], through [`GrowthFactor::grow`]); only a product beyond 128
+/// bits goes through `Decimal`.
 pub fn grown_by(total: i64, factor: Decimal) -> std::result::Result<i64, String> {
-    let scale = factor.scale();
-    if let Some(product) = i128::from(total).checked_mul(factor.mantissa()) {
-        let rounded = round_div(product, 10i128.pow(scale));
-        return i64::try_from(rounded).map_err(|_| format!("{total} fen times {factor} overflows"));
+    GrowthFactor::new(factor).grow(total)
+}
+
+/// A growth factor prepared to grow many totals (the what-if server grows every projected
+/// total of an item by one factor per year ahead): its power of ten taken once, and each
+/// product's quotient found from a float's estimate settled exactly in integers instead of
+/// a 128-bit division (the division when the estimate cannot be trusted). The result is
+/// [`round_div`]'s, fen for fen.
+#[derive(Clone, Copy, Debug)]
+pub struct GrowthFactor {
+    value: Decimal,
+    mantissa: i128,
+    /// `10^scale`: the factor is `mantissa / divisor`.
+    divisor: u128,
+    /// The factor as a float: an estimate only, every quotient is checked in integers.
+    approx: f64,
+}
+
+impl GrowthFactor {
+    /// Prepares `value` (a factor `(1+g)^n`, [`growth_factor`]).
+    pub fn new(value: Decimal) -> GrowthFactor {
+        GrowthFactor {
+            value,
+            mantissa: value.mantissa(),
+            divisor: 10u128.pow(value.scale()),
+            approx: rust_decimal::prelude::ToPrimitive::to_f64(&value).unwrap_or(f64::NAN),
+        }
     }
-    let amount = Decimal::from(total)
-        .checked_mul(factor)
-        .ok_or_else(|| format!("{total} fen times {factor} overflows"))?;
-    round_decimal_fen(amount)
+
+    /// `round(total × factor)`, to the fen, half away from zero.
+    pub fn grow(&self, total: i64) -> std::result::Result<i64, String> {
+        let overflow = || format!("{total} fen times {} overflows", self.value);
+        let Some(product) = i128::from(total).checked_mul(self.mantissa) else {
+            let amount = Decimal::from(total)
+                .checked_mul(self.value)
+                .ok_or_else(overflow)?;
+            return round_decimal_fen(amount);
+        };
+        let estimate = (total as f64 * self.approx).abs().round();
+        let magnitude = self.quotient(product.unsigned_abs(), estimate);
+        let rounded = i128::try_from(magnitude).map_err(|_| overflow())?;
+        let rounded = if product < 0 { -rounded } else { rounded };
+        debug_assert_eq!(rounded, round_div(product, self.divisor as i128));
+        i64::try_from(rounded).map_err(|_| overflow())
+    }
+
+    /// `(a + divisor / 2) / divisor` (the magnitude [`round_div`] gives): `estimate` moved
+    /// by whole steps until `q·d ≤ a + d/2 < (q+1)·d` holds, which only the true quotient
+    /// satisfies; the division itself when the estimate is not within a few steps.
+    fn quotient(&self, a: u128, estimate: f64) -> u128 {
+        let d = self.divisor;
+        let t = a + d / 2;
+        // below 2^52 a float holds every integer, and the estimate is within a step or two
+        if estimate.is_finite() && estimate < 4_503_599_627_370_496.0 {
+            let mut q = estimate as u128;
+            for _ in 0..4 {
+                let Some(low) = q.checked_mul(d) else { break };
+                if low > t {
+                    q -= 1;
+                } else if t - low >= d {
+                    q += 1;
+                } else {
+                    return q;
+                }
+            }
+        }
+        t / d
+    }
 }
 
 /// A last-year total grown `years` years at rate `growth`: `round(total × (1+g)^n)`, to
@@ -105,5 +164,23 @@ mod tests {
         }
         // beyond 64 bits of fen: refused, not wrapped
         assert!(grown_by(i64::MAX, f("2")).is_err());
+        // the float's estimate settled in integers, at every distance from a half fen:
+        // totals whose product lands on, just under and just over x.5 fen
+        for s in [
+            "1.05",
+            "1.5",
+            "0.995",
+            "1.0000005",
+            "2.5",
+            "1.000000000000000000000001",
+        ] {
+            let factor = f(s);
+            let prepared = GrowthFactor::new(factor);
+            for total in (0..20_000i64).chain((0..2_000).map(|k| 9_007_199_254_740_000 + k)) {
+                for t in [total, -total] {
+                    assert_eq!(prepared.grow(t).ok(), by_decimal(t, factor), "{t} × {s}");
+                }
+            }
+        }
     }
 }
