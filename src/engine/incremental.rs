@@ -81,7 +81,9 @@ pub struct Incremental {
     /// Rulebook item codes of shared rows, an index into `shared_by_rule_item`.
     rule_items: FxHashMap<String, u16>,
     /// Shared rows (indices into the served `shares`) by rulebook item.
-    shared_by_rule_item: Vec<Vec<u32>>,
+    /// Each with its month ([`YearMonth::index`]): an override plans its rows without
+    /// reaching into `rows`.
+    shared_by_rule_item: Vec<Vec<(u32, i32)>>,
     /// Cells of each county with shared receipts (indices into `cells`).
     county_cells: FxHashMap<String, Vec<u32>>,
     /// Projected rows by ledger item code, each with its year (read beside the index: a
@@ -91,8 +93,8 @@ pub struct Incremental {
     last_totals: Vec<MonthlyTotal>,
     /// Every served row, dense.
     rows: Vec<Served>,
-    /// Σ |collected| of the served projected rows.
-    projected_abs: u128,
+    /// Σ |collected| of the served projected rows, per year.
+    projected_abs: BTreeMap<i32, u128>,
     /// The region-years of the served sums, in order.
     cells: Vec<(String, i32)>,
     /// Per cell of a county with shared receipts, their sums per month under each regime.
@@ -160,7 +162,7 @@ impl Incremental {
         let mut projected_items: Vec<(String, Vec<(u32, i32)>)> = Vec::new();
         let mut item_index: FxHashMap<&str, u16> = FxHashMap::default();
         let mut rule_items: FxHashMap<String, u16> = FxHashMap::default();
-        let mut shared_by_rule_item: Vec<Vec<u32>> = Vec::new();
+        let mut shared_by_rule_item: Vec<Vec<(u32, i32)>> = Vec::new();
         let mut county_cells: FxHashMap<String, Vec<u32>> = FxHashMap::default();
         let mut regime: Vec<Option<Box<RegimeSums>>> = (0..cells.len()).map(|_| None).collect();
         let mut rows = Vec::with_capacity(base.shares.len());
@@ -196,7 +198,7 @@ impl Incremental {
                     if rule_item == next {
                         shared_by_rule_item.push(Vec::new());
                     }
-                    shared_by_rule_item[rule_item as usize].push(row);
+                    shared_by_rule_item[rule_item as usize].push((row, k.ym().index()));
                 }
                 let region = base
                     .regions
@@ -247,12 +249,14 @@ impl Incremental {
             });
         }
         Ok(Incremental {
-            projected_abs: base
-                .shares
-                .iter()
-                .filter(|s| s.projected)
-                .map(|s| u128::from(s.parts.collected.unsigned_abs()))
-                .sum(),
+            projected_abs: base.shares.iter().filter(|s| s.projected).fold(
+                BTreeMap::new(),
+                |mut by_year, s| {
+                    *by_year.entry(s.key.year).or_default() +=
+                        u128::from(s.parts.collected.unsigned_abs());
+                    by_year
+                },
+            ),
             last_totals,
             facts,
             sums,
@@ -351,8 +355,8 @@ impl Incremental {
             };
             extra.push((ov, id));
             let from = ov.from.index();
-            for &i in &self.shared_by_rule_item[id as usize] {
-                if rows[i as usize].ym >= from {
+            for &(i, ym) in &self.shared_by_rule_item[id as usize] {
+                if ym >= from {
                     plan[i as usize] |= ROUTE;
                 }
             }
@@ -403,7 +407,9 @@ impl Incremental {
         // added that)
         let mut abs_change: i128 = 0;
         for (i, &what) in plan.iter().enumerate() {
-            if what == 0 {
+            // a row of a year no longer projected adds nothing: its region-year goes
+            // (below), and its total leaves the projected total by year
+            if what == 0 || what & GONE != 0 {
                 continue;
             }
             let r = &rows[i];
@@ -417,9 +423,7 @@ impl Incremental {
                 Some(managed) => r.cascade.managed(managed).split(r.parts.collected),
                 None => r.parts,
             };
-            let new = if what & GONE != 0 {
-                Parts::default()
-            } else {
+            let new = {
                 let key = || &shares[i].key;
                 let amount = if what & GROW != 0 {
                     let factor = factors
@@ -468,7 +472,13 @@ impl Incremental {
             by_cell[r.cell as usize] += new - was;
         }
         if sc.projection.is_some() {
-            let abs = (self.projected_abs as i128 + abs_change) as u128
+            let kept: u128 = self
+                .projected_abs
+                .iter()
+                .filter(|(y, _)| dropped_after.is_none_or(|through| **y <= through))
+                .map(|(_, abs)| abs)
+                .sum();
+            let abs = (kept as i128 + abs_change) as u128
                 + added
                     .iter()
                     .map(|s| u128::from(s.parts.collected.unsigned_abs()))

@@ -61,7 +61,7 @@ impl GrowthFactor {
                 .ok_or_else(overflow)?;
             return round_decimal_fen(amount);
         };
-        let estimate = (total as f64 * self.approx).abs().round();
+        let estimate = (total as f64 * self.approx).abs();
         let magnitude = self.quotient(product.unsigned_abs(), estimate);
         let rounded = i128::try_from(magnitude).map_err(|_| overflow())?;
         let rounded = if product < 0 { -rounded } else { rounded };
@@ -76,8 +76,10 @@ impl GrowthFactor {
         let d = self.divisor;
         let t = a + d / 2;
         // below 2^52 a float holds every integer, and the estimate is within a step or two
+        // (rounded by adding a half and truncating: a float-to-u64 cast is one instruction,
+        // `round` and a cast to u128 are library calls)
         if estimate.is_finite() && estimate < 4_503_599_627_370_496.0 {
-            let mut q = estimate as u128;
+            let mut q = u128::from((estimate + 0.5) as u64);
             for _ in 0..4 {
                 let Some(low) = q.checked_mul(d) else { break };
                 if low > t {
