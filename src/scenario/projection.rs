@@ -26,11 +26,11 @@ pub fn grown_by(total: i64, factor: Decimal) -> std::result::Result<i64, String>
     GrowthFactor::new(factor).grow(total)
 }
 
-/// A growth factor prepared to grow many totals (the what-if server grows every projected
-/// total of an item by one factor per year ahead): its power of ten taken once, and each
-/// product's quotient found from a float's estimate settled exactly in integers instead of
-/// a 128-bit division (the division when the estimate cannot be trusted). The result is
-/// [`round_div`]'s, fen for fen.
+/// A growth factor (增长系数, `(1+g)^n`) prepared to grow many totals (the what-if server
+/// grows every projected total of an item by one factor per year ahead): its power of ten
+/// taken once, and each product's quotient found from a float's estimate settled exactly
+/// in integers instead of a 128-bit division (the division when the estimate cannot be
+/// trusted). The result is [`round_div`]'s, fen for fen.
 #[derive(Clone, Copy, Debug)]
 pub struct GrowthFactor {
     value: Decimal,
