@@ -65,7 +65,7 @@ pub fn comparison(rows: &[ComparisonRow], regions: &RegionTable) -> Table {
         )
         .col(
             "kind",
-            Text(rows.iter().map(|x| x.kind.as_str().to_string()).collect()),
+            Label(rows.iter().map(|x| x.kind.as_str()).collect()),
         )
         .col(
             "available_reference",
@@ -249,7 +249,7 @@ pub fn comparison_totals(rows: &[TotalRow], reference: &str, regions: &RegionTab
         )
         .col(
             "kind",
-            Text(rows.iter().map(|x| x.kind.as_str().to_string()).collect()),
+            Label(rows.iter().map(|x| x.kind.as_str()).collect()),
         )
         .col(
             "delta_sum",

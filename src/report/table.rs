@@ -12,6 +12,9 @@ use std::path::Path;
 pub enum Values {
     /// Text.
     Text(Vec<String>),
+    /// Text from a fixed vocabulary (a region's kind, a county's regime): the same as
+    /// `Text` in every file, without a `String` per cell.
+    Label(Vec<&'static str>),
     /// Integers (years, months, counts, population).
     Int(Vec<i64>),
     /// Integers that may be absent (a year that never comes).
@@ -30,6 +33,7 @@ impl Values {
     fn len(&self) -> usize {
         match self {
             Values::Text(v) => v.len(),
+            Values::Label(v) => v.len(),
             Values::Int(v) | Values::Money(v) => v.len(),
             Values::OptMoney(v) | Values::OptInt(v) => v.len(),
             Values::Bool(v) => v.len(),
@@ -40,6 +44,7 @@ impl Values {
     fn cell(&self, i: usize) -> String {
         match self {
             Values::Text(v) => v[i].clone(),
+            Values::Label(v) => v[i].to_string(),
             Values::Int(v) => v[i].to_string(),
             Values::OptInt(v) => v[i].map(|x| x.to_string()).unwrap_or_default(),
             Values::Money(v) => format_yuan(v[i]),
@@ -56,6 +61,7 @@ impl Values {
         };
         Ok(match self {
             Values::Text(v) => Column::new(name.into(), v),
+            Values::Label(v) => Column::new(name.into(), v),
             Values::Int(v) => Column::new(name.into(), v),
             Values::OptInt(v) => Column::new(name.into(), v),
             Values::Money(v) => money(v.iter().map(|x| Some(*x as i128)).collect())?,
@@ -104,6 +110,7 @@ impl Table {
         for ((_, a), (_, b)) in self.columns.iter_mut().zip(other.columns) {
             match (a, b) {
                 (Values::Text(a), Values::Text(b)) => a.extend(b),
+                (Values::Label(a), Values::Label(b)) => a.extend(b),
                 (Values::Int(a), Values::Int(b)) | (Values::Money(a), Values::Money(b)) => {
                     a.extend(b)
                 }

@@ -130,19 +130,16 @@ pub fn settlement(r: &ScenarioResult) -> Table {
             "region_name",
             region_names(&r.regions, s.iter().map(|x| x.region.as_str())),
         )
-        .col(
-            "kind",
-            Text(s.iter().map(|x| x.kind.as_str().to_string()).collect()),
-        )
+        .col("kind", Label(s.iter().map(|x| x.kind.as_str()).collect()))
         .col(
             "prefecture_code",
             Text(s.iter().map(|x| x.prefecture_code.clone()).collect()),
         )
         .col(
             "regime",
-            Text(
+            Label(
                 s.iter()
-                    .map(|x| x.regime.map(|g| g.as_str()).unwrap_or("").to_string())
+                    .map(|x| x.regime.map(|g| g.as_str()).unwrap_or(""))
                     .collect(),
             ),
         )

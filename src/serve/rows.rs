@@ -55,6 +55,7 @@ fn push_yuan(out: &mut String, fen: i64) {
 fn push_cell(out: &mut String, v: &Values, i: usize) {
     match v {
         Values::Text(v) => push_str(out, &v[i]),
+        Values::Label(v) => push_str(out, v[i]),
         Values::Int(v) => crate::money::write_int(out, v[i]),
         Values::OptInt(v) => match v[i] {
             Some(x) => crate::money::write_int(out, x),
