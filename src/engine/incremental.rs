@@ -50,8 +50,7 @@ struct Served {
     projected: bool,
     /// A shared receipt of a county: its regime is the county's, month by month.
     county_shared: bool,
-    /// Its month ([`YearMonth::index`]), kept beside year and month for the override
-    /// loops.
+    /// Its month ([`YearMonth::index`]): an override's shares apply from their month on.
     ym: i32,
     /// A shared receipt's rulebook item, an index into `shared_by_rule_item`.
     rule_item: u16,
@@ -80,9 +79,9 @@ pub struct Incremental {
     projected_years: BTreeSet<i32>,
     /// Rulebook item codes of shared rows, an index into `shared_by_rule_item`.
     rule_items: FxHashMap<String, u16>,
-    /// Shared rows (indices into the served `shares`) by rulebook item.
-    /// Each with its month ([`YearMonth::index`]): an override plans its rows without
-    /// reaching into `rows`.
+    /// Shared rows (indices into the served `shares`) by rulebook item, each with its
+    /// month ([`YearMonth::index`]): an override plans its rows without reaching into
+    /// `rows`.
     shared_by_rule_item: Vec<Vec<(u32, i32)>>,
     /// Cells of each county with shared receipts (indices into `cells`).
     county_cells: FxHashMap<String, Vec<u32>>,

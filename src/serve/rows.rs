@@ -100,6 +100,9 @@ pub fn push_rows(out: &mut String, t: &Table) {
     out.push(']');
 }
 
+/// Points of the Lorenz curve (洛伦兹曲线) of county per-capita available resources in
+/// `year` — the counties of the comparison's Gini ([`county_per_capita`]) — poorest first:
+/// `(share of counties, share of the total)`, from `(0, 0)` to `(1, 1)`.
 pub fn lorenz(rows: &[SettlementRow], year: i32) -> Vec<(f64, f64)> {
     let mut values = county_per_capita(rows, year);
     values.sort_by(f64::total_cmp);
