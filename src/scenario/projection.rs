@@ -96,21 +96,56 @@ impl GrowthFactor {
 }
 
 /// A last-year total grown `years` years at rate `growth`: `round(total × (1+g)^n)`, to
-/// the fen, half away from zero. The one growth formula: the projection, the sweep's
-/// re-split and the server's incremental re-split all come here (the server through its
-/// two steps, [`growth_factor`] once per item and year, then [`grown_by`] per total).
+/// the fen, half away from zero. The one growth formula; the projection, the sweep's
+/// re-split and the server's incremental re-split grow many totals at one rate through
+/// [`GrowthRate`], which prepares each year's factor once.
 pub fn grown(total: i64, growth: Decimal, years: u32) -> std::result::Result<i64, String> {
-    grown_by(total, growth_factor(growth, years)?)
+    GrowthRate::new(growth).grow(total, years)
+}
+
+/// A growth rate (增长率) with its factors `(1+g)^n` prepared as they are asked for, once
+/// each: [`grown`] for many totals at one rate.
+#[derive(Clone, Debug)]
+pub struct GrowthRate {
+    growth: Decimal,
+    /// The factor of `n` years ahead at index `n`.
+    factors: Vec<GrowthFactor>,
+}
+
+impl GrowthRate {
+    /// The rate `growth` (0.05 for 5 % a year), no factor prepared yet.
+    pub fn new(growth: Decimal) -> GrowthRate {
+        GrowthRate {
+            growth,
+            factors: Vec::new(),
+        }
+    }
+
+    /// `total` grown `years` years: [`grown`].
+    pub fn grow(&mut self, total: i64, years: u32) -> std::result::Result<i64, String> {
+        let n = years as usize;
+        while self.factors.len() <= n {
+            let ahead = self.factors.len() as u32;
+            self.factors
+                .push(GrowthFactor::new(growth_factor(self.growth, ahead)?));
+        }
+        self.factors[n].grow(total)
+    }
 }
 
 /// Projected monthly totals for every year from `last + 1` to `p.through`.
 pub fn project(totals: &[MonthlyTotal], last: i32, p: &Projection) -> Result<Vec<MonthlyTotal>> {
     let base: Vec<&MonthlyTotal> = totals.iter().filter(|t| t.key.year == last).collect();
+    // each item's rate, its factors prepared once a year ahead
+    let mut rates: rustc_hash::FxHashMap<&str, GrowthRate> = rustc_hash::FxHashMap::default();
     let mut out = Vec::new();
     for year in last + 1..=p.through {
         let n = (year - last) as u32;
         for t in &base {
-            let amount = grown(t.amount, p.growth_for(&t.key.item), n).map_err(|e| {
+            let rate = rates
+                .entry(t.key.item.as_str())
+                .or_insert_with(|| GrowthRate::new(p.growth_for(&t.key.item)));
+            let amount = rate.grow(t.amount, n).map_err(|e| {
                 Error::Input(format!(
                     "projected {year}-{:02} of region {} item {}: {e}",
                     t.key.month, t.key.region, t.key.item

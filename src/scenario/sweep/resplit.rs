@@ -8,11 +8,10 @@ use crate::error::{Error, Result};
 use crate::ledger::BudgetLevel;
 use crate::regions::RegionKind;
 use crate::rules::{RuleChange, Shares};
-use crate::scenario::projection::grown;
+use crate::scenario::projection::GrowthRate;
 use crate::scenario::run::ScenarioResult;
 use crate::scenario::{Projection, Scenario};
 use crate::split::{shared_cascade, Below, Cascade, Parts};
-use rust_decimal::Decimal;
 use std::collections::HashMap;
 
 /// What a base row needs to be split again under a point's values.
@@ -250,7 +249,7 @@ impl Resplitter {
             }
         }
         let touched = (0..self.rows.len()).filter(|&r| touched[r]);
-        let mut growth: Vec<Option<Decimal>> = vec![None; self.items.len()];
+        let mut growth: Vec<Option<GrowthRate>> = vec![None; self.items.len()];
         for r in touched {
             let row = &self.rows[r];
             let c = match row.shared {
@@ -266,11 +265,10 @@ impl Resplitter {
                 None => row.cascade,
             };
             let amount = match (row.projected_from, projection) {
-                (Some((total, n)), Some(p)) => {
-                    let g = *growth[row.item]
-                        .get_or_insert_with(|| p.growth_for(&self.items[row.item]));
-                    grown(total, g, n).map_err(Error::Input)?
-                }
+                (Some((total, n)), Some(p)) => growth[row.item]
+                    .get_or_insert_with(|| GrowthRate::new(p.growth_for(&self.items[row.item])))
+                    .grow(total, n)
+                    .map_err(Error::Input)?,
                 _ => row.old.collected,
             };
             let new = c.split(amount);
