@@ -212,10 +212,13 @@ pub fn compare_statements(
     settlement: &[SettlementRow],
     province: &[ProvinceRow],
 ) -> (Vec<ComparisonRow>, Vec<SummaryRow>) {
-    let rows: Vec<ComparisonRow> = matched(reference, settlement)
+    let pairs: Vec<(&SettlementRow, &SettlementRow)> = matched(reference, settlement).collect();
+    let rows: Vec<ComparisonRow> = pairs
+        .iter()
         .map(|(r, base)| comparison_row(name, r, base))
         .collect();
-    (rows, compare_summary(reference, name, settlement, province))
+    let summary = summarize(reference, name, settlement, province, pairs);
+    (rows, summary)
 }
 
 /// The per-year summary of [`compare_statements`] alone (winners, losers, the province's
@@ -226,6 +229,18 @@ pub fn compare_summary(
     name: &str,
     settlement: &[SettlementRow],
     province: &[ProvinceRow],
+) -> Vec<SummaryRow> {
+    let pairs = matched(reference, settlement);
+    summarize(reference, name, settlement, province, pairs)
+}
+
+/// The summary of `pairs`, each statement beside the reference's ([`matched`]).
+fn summarize<'a>(
+    reference: &ScenarioResult,
+    name: &str,
+    settlement: &[SettlementRow],
+    province: &[ProvinceRow],
+    pairs: impl IntoIterator<Item = (&'a SettlementRow, &'a SettlementRow)>,
 ) -> Vec<SummaryRow> {
     let mut summary: Vec<SummaryRow> = Vec::new();
     for p in province {
@@ -239,7 +254,7 @@ pub fn compare_summary(
         row.weighted = statements_inequality(settlement, p.year);
         summary.push(row);
     }
-    for (r, base) in matched(reference, settlement) {
+    for (r, base) in pairs {
         if let Some(row) = summary.iter_mut().find(|s| s.year == r.year) {
             row.tally(r.kind, available_delta(r, base));
         }
