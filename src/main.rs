@@ -6,6 +6,14 @@ use std::process::ExitCode;
 
 mod cli;
 
+/// mimalloc in place of glibc's malloc. The server's answers allocate and free many small
+/// blocks from several threads at once: under eight clients on two cores glibc's malloc
+/// took ~15 % of the server's CPU (arena locks, `malloc_consolidate`), and mimalloc's
+/// per-thread free lists cut the p95 latency by about a fifth. The ledger pass gains too:
+/// mimalloc keeps freed pages for reuse (what `mallopt`'s thresholds did for glibc).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     // Die quietly on a closed pipe (`fencheng … | head`), as Unix tools do, instead of
     // panicking in println!.
@@ -13,15 +21,6 @@ fn main() -> ExitCode {
     // SAFETY: restoring the default disposition of SIGPIPE before any thread starts.
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-    }
-    // Keep freed memory in the heap for reuse instead of returning it to the system after
-    // every batch: the ledger pass frees and allocates large column buffers per batch, and
-    // fresh pages cost a fault each (about a tenth of a receipt-level run's time).
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only sets allocator parameters; called before any thread starts.
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 64 << 20);
-        libc::mallopt(libc::M_TRIM_THRESHOLD, 256 << 20);
     }
     let args = cli::Cli::parse();
     match cli::dispatch(args) {
