@@ -285,18 +285,72 @@ pub fn kind_totals(table: &KindTable, keep: impl Fn(&str) -> bool) -> AmountTabl
 /// projected years alike); 0 when it has none. The one definition of a year's subsidy:
 /// the base's subsidy part (补助基数) and the settlement's subsidy flow both read it.
 pub fn annual_subsidy(subsidies: &AmountTable, county: &str, year: i32) -> i64 {
-    annual_subsidy_at(subsidies, &(county.to_string(), year))
+    annual_subsidy_of(&region_rows(subsidies, county), year)
 }
 
-/// [`annual_subsidy`] of the county and year of `key`, `(county, year)`: the table's
-/// latest row of the county up to that year (a loop over many region-years keeps one key
-/// and changes its year instead of writing the code again for each lookup).
-pub fn annual_subsidy_at(subsidies: &AmountTable, key: &(String, i32)) -> i64 {
-    subsidies
-        .range(..=key)
-        .next_back()
-        .filter(|((county, _), _)| *county == key.0)
-        .map_or(0, |(_, v)| *v)
+/// [`annual_subsidy`] from the county's rows of the table (year, amount), in year order
+/// ([`region_rows`], [`ByRegion::of`]): the latest row up to `year`.
+pub fn annual_subsidy_of(rows: &[(i32, i64)], year: i32) -> i64 {
+    let after = rows.partition_point(|&(y, _)| y <= year);
+    after.checked_sub(1).map_or(0, |i| rows[i].1)
+}
+
+/// One region's rows of a region-year table, (year, value) in year order.
+pub fn region_rows<T: Copy>(table: &BTreeMap<(String, i32), T>, region: &str) -> Vec<(i32, T)> {
+    let region = region.to_string();
+    table
+        .range((region.clone(), i32::MIN)..=(region, i32::MAX))
+        .map(|((_, y), v)| (*y, *v))
+        .collect()
+}
+
+/// A region-year table laid out by region, in the order of a [`RegionTable`] (by code):
+/// each region's rows (year, value) in year order, one slice. A loop over every region and
+/// year (the settlement) reads it by index instead of searching the table by text key at
+/// each step. Rows of codes the region table does not hold are left out (no region asks
+/// for them).
+pub struct ByRegion<T> {
+    /// Where each region's rows start in `rows`, and their end (one more than regions).
+    starts: Vec<usize>,
+    rows: Vec<(i32, T)>,
+}
+
+impl<T: Copy> ByRegion<T> {
+    /// Lays `table` out by the regions of `regions`: both are in code order, so one merge
+    /// of the two lists.
+    pub fn new(table: &BTreeMap<(String, i32), T>, regions: &RegionTable) -> ByRegion<T> {
+        let regions = regions.all();
+        let mut starts = Vec::with_capacity(regions.len() + 1);
+        let mut rows = Vec::with_capacity(table.len());
+        let mut entries = table.iter().peekable();
+        for r in regions {
+            // rows of a code the region table lacks are passed over
+            while entries.next_if(|((c, _), _)| *c < r.code).is_some() {}
+            starts.push(rows.len());
+            while let Some(((_, y), v)) = entries.next_if(|((c, _), _)| *c == r.code) {
+                rows.push((*y, *v));
+            }
+        }
+        starts.push(rows.len());
+        ByRegion { starts, rows }
+    }
+
+    /// The rows of the region at `index` ([`RegionTable::index_of`]), (year, value) in
+    /// year order.
+    pub fn of(&self, index: usize) -> &[(i32, T)] {
+        match (self.starts.get(index), self.starts.get(index + 1)) {
+            (Some(&a), Some(&b)) => &self.rows[a..b],
+            _ => &[],
+        }
+    }
+
+    /// The value of the region at `index` in `year`, if the table has one.
+    pub fn at(&self, index: usize, year: i32) -> Option<T> {
+        let rows = self.of(index);
+        rows.binary_search_by_key(&year, |&(y, _)| y)
+            .ok()
+            .map(|i| rows[i].1)
+    }
 }
 
 /// Where the optional tables are (each optional).
@@ -388,4 +442,81 @@ fn yuan(path: &Path, row: u64, column: &'static str, text: &str) -> Result<i64> 
         text: text.to_string(),
         problem,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::period::YearMonth;
+    use crate::regions::Region;
+    use crate::settlement::input_amount;
+
+    fn region(code: &str, kind: RegionKind, parent: Option<&str>) -> Region {
+        Region {
+            code: code.into(),
+            name: code.into(),
+            kind,
+            parent: parent.map(str::to_string),
+            direct_since: None::<YearMonth>,
+            population: 1,
+        }
+    }
+
+    fn regions() -> RegionTable {
+        RegionTable::new(vec![
+            region("410000", RegionKind::Province, None),
+            region("410100", RegionKind::Prefecture, Some("410000")),
+            region("410122", RegionKind::County, Some("410100")),
+            region("410181", RegionKind::County, Some("410100")),
+        ])
+        .unwrap()
+    }
+
+    #[test]
+    fn by_region_reads_what_the_table_holds_by_index() {
+        let regions = regions();
+        let mut table: AmountTable = BTreeMap::new();
+        for (code, year, amount) in [
+            ("410122", 2019, 5),
+            ("410122", 2021, 7),
+            ("410100", 2020, 3),
+            ("419999", 2020, 99), // a code the region table lacks
+            ("400000", 2020, 98), // before every region
+        ] {
+            table.insert((code.to_string(), year), amount);
+        }
+        let by = ByRegion::new(&table, &regions);
+        for (ix, r) in regions.all().iter().enumerate() {
+            assert_eq!(
+                by.of(ix),
+                region_rows(&table, &r.code).as_slice(),
+                "{}",
+                r.code
+            );
+            for year in 2018..=2022 {
+                assert_eq!(by.at(ix, year), table.get(&(r.code.clone(), year)).copied());
+            }
+        }
+        assert_eq!(by.of(regions.all().len()), &[] as &[(i32, i64)]);
+        let county = regions.index_of("410122").unwrap();
+        assert_eq!(by.of(county), &[(2019, 5), (2021, 7)]);
+    }
+
+    #[test]
+    fn amounts_held_flat_only_where_the_rule_says() {
+        let rows = [(2019, 5), (2021, 7)];
+        // the year's own amount, projected or not
+        assert_eq!(input_amount(&rows, 2021, false), 7);
+        assert_eq!(input_amount(&rows, 2021, true), 7);
+        // an actual year without a row is 0; a projected one holds the latest earlier
+        assert_eq!(input_amount(&rows, 2020, false), 0);
+        assert_eq!(input_amount(&rows, 2020, true), 5);
+        assert_eq!(input_amount(&rows, 2024, true), 7);
+        assert_eq!(input_amount(&rows, 2018, true), 0);
+        // the subsidy holds its latest row up to the year, in every year
+        assert_eq!(annual_subsidy_of(&rows, 2018), 0);
+        assert_eq!(annual_subsidy_of(&rows, 2019), 5);
+        assert_eq!(annual_subsidy_of(&rows, 2020), 5);
+        assert_eq!(annual_subsidy_of(&rows, 2023), 7);
+    }
 }

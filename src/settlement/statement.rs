@@ -7,7 +7,7 @@ use super::kernel::{year_flows, Own, Unit};
 use crate::baseline::BaselineRow;
 use crate::regions::{RegionKind, RegionTable};
 use crate::split::{Parts, ShareRow};
-use crate::tables::{annual_subsidy_at, AmountTable};
+use crate::tables::{annual_subsidy_of, AmountTable, ByRegion};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Regime of a county in a year.
@@ -147,22 +147,17 @@ pub fn region_years(shares: &[ShareRow]) -> (BTreeMap<(String, i32), Parts>, BTr
     (sums, projected)
 }
 
-/// A region's rebates or transfers in a year: the table's amount; in a projected year
-/// without one, the region's latest earlier amount, held flat (no growth is assumed for
-/// central transfers); an actual year without a row is 0.
-pub(crate) fn input_amount(
-    table: &BTreeMap<(String, i32), i64>,
-    key: &(String, i32),
-    projected: bool,
-) -> i64 {
-    match table.get(key) {
-        Some(v) => *v,
-        None if projected => table
-            .range(..key)
-            .next_back()
-            .filter(|((region, _), _)| *region == key.0)
-            .map_or(0, |(_, v)| *v),
-        None => 0,
+/// A region's rebates or transfers in a year, from its rows of the table (year, amount,
+/// in year order: [`region_rows`](crate::tables::region_rows), [`ByRegion::of`]): the
+/// table's amount; in a projected year without one, the region's latest earlier amount,
+/// held flat (no growth is assumed for central transfers); an actual year without a row
+/// is 0.
+pub(crate) fn input_amount(rows: &[(i32, i64)], year: i32, projected: bool) -> i64 {
+    let at = rows.partition_point(|&(y, _)| y < year);
+    match rows.get(at) {
+        Some(&(y, v)) if y == year => v,
+        _ if projected => at.checked_sub(1).map_or(0, |i| rows[i].1),
+        _ => 0,
     }
 }
 
@@ -183,29 +178,31 @@ pub fn settle(inp: &SettlementInputs) -> (Vec<SettlementRow>, Vec<ProvinceRow>) 
     let mut own = Vec::with_capacity(regions.len());
     let mut flows = Vec::with_capacity(regions.len());
     let mut parts: Vec<Parts> = Vec::with_capacity(regions.len());
-    // each region's (code, year) key, written once and its year changed year by year
-    let mut keys: Vec<(String, i32)> = regions.iter().map(|r| (r.code.clone(), 0)).collect();
+    // every table laid out by region once: the loop below reads them by index
+    let by_region = |t: &AmountTable| ByRegion::new(t, inp.regions);
+    let sums = ByRegion::new(sums, inp.regions);
+    let rebates = by_region(inp.rebates);
+    let transfers = by_region(inp.transfers);
+    let subsidies = by_region(inp.subsidies);
+    let special_transfers = by_region(inp.special_transfers);
+    let remits = by_region(inp.remits);
+    let adjustments = by_region(inp.adjustments);
+    let advances = by_region(inp.advances);
     for &year in inp.years {
         let is_projected = projected.contains(&year);
-        for key in &mut keys {
-            key.1 = year;
-        }
         parts.clear();
-        parts.extend(
-            keys.iter()
-                .map(|key| sums.get(key).copied().unwrap_or_default()),
-        );
+        parts.extend((0..regions.len()).map(|ix| sums.at(ix, year).unwrap_or_default()));
         own.clear();
-        own.extend(regions.iter().zip(&parts).zip(&keys).map(|((r, p), key)| {
+        own.extend(regions.iter().zip(&parts).enumerate().map(|(ix, (r, p))| {
             Own {
                 retained: p.retained,
                 to_prefecture: p.to_prefecture,
-                rebates: input_amount(inp.rebates, key, is_projected),
-                transfers: input_amount(inp.transfers, key, is_projected),
+                rebates: input_amount(rebates.of(ix), year, is_projected),
+                transfers: input_amount(transfers.of(ix), year, is_projected),
                 due: *due.get(&(r.code.as_str(), year)).unwrap_or(&0),
                 // 市对县补助 of a county: its annual subsidy for the managed months
                 subsidy: subsidy_for_months(
-                    annual_subsidy_at(inp.subsidies, key),
+                    annual_subsidy_of(subsidies.of(ix), year),
                     inp.regions.managed_months(r, year),
                 ),
             }
@@ -217,7 +214,6 @@ pub fn settle(inp: &SettlementInputs) -> (Vec<SettlementRow>, Vec<ProvinceRow>) 
                 continue;
             }
             let flows = flows[ix];
-            let key = &keys[ix];
             let (prefecture_code, regime) = match region.kind {
                 RegionKind::County => {
                     let regime = match region.direct_since {
@@ -235,10 +231,10 @@ pub fn settle(inp: &SettlementInputs) -> (Vec<SettlementRow>, Vec<ProvinceRow>) 
                 _ => (region.code.clone(), None),
             };
             let available = flows.available();
-            let transfers_special = input_amount(inp.special_transfers, key, is_projected);
-            let special_remit = input_amount(inp.remits, key, is_projected);
-            let adjustment = input_amount(inp.adjustments, key, false);
-            let advances = input_amount(inp.advances, key, false);
+            let transfers_special = input_amount(special_transfers.of(ix), year, is_projected);
+            let special_remit = input_amount(remits.of(ix), year, is_projected);
+            let adjustment = input_amount(adjustments.of(ix), year, false);
+            let advances = input_amount(advances.of(ix), year, false);
             year_rows.push(SettlementRow {
                 year,
                 region: region.code.clone(),

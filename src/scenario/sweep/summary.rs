@@ -21,7 +21,7 @@ use crate::scenario::Scenario;
 use crate::settlement::kernel::{year_flows, Own, Unit};
 use crate::settlement::{input_amount, per_capita, subsidy_for_months};
 use crate::tables::SettlementTables;
-use crate::tables::{annual_subsidy, AmountTable};
+use crate::tables::{annual_subsidy, region_rows, AmountTable};
 use std::collections::BTreeSet;
 
 /// A county that owes or receives a transfer base (a switched county with a prefecture).
@@ -113,10 +113,9 @@ impl Summarizer {
                 let Some(c) = layout.cell(ix, y) else {
                     continue;
                 };
-                let key = (r.code.clone(), y);
                 let p = projected_years.contains(&y);
-                rebates[c] = input_amount(&tables.rebates, &key, p);
-                transfers[c] = input_amount(&tables.transfers, &key, p);
+                rebates[c] = input_amount(&region_rows(&tables.rebates, &r.code), y, p);
+                transfers[c] = input_amount(&region_rows(&tables.transfers, &r.code), y, p);
                 subsidy[c] = subsidy_for_months(
                     annual_subsidy(&tables.subsidies, &r.code, y),
                     base.regions.managed_months(r, y),
