@@ -266,6 +266,19 @@ fn an_override_evaluated_equals_the_cli_run_of_its_saved_scenario() {
     }));
 }
 
+#[test]
+fn growth_regime_and_override_of_one_item_together_equal_the_cli_run() {
+    // the incremental evaluation's three paths meet on the same rows: VAT's projected
+    // receipts grow again, one county is prefecture-managed into 2025 (its months move
+    // regime), and VAT's shares change from a projected month; one year goes
+    assert_equals_cli(&json!({
+        "override": [{"item": "10101", "from": "2025-03", "province": "0.30", "prefecture": "0.40"}],
+        "regime": {"county": {"410825": "2025-07"}},
+        "projection": {"through": 2029, "growth": {"default": "0.03", "10101": "0.08"}},
+        "scenario": {"years": (2019..=2029).collect::<Vec<_>>()},
+    }));
+}
+
 /// A random overlay of the page's controls: overrides of any item, indexation, base
 /// years, regime (no reform, one county's date), growth and the last year.
 fn overlay_strategy(
