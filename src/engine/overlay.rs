@@ -8,12 +8,15 @@ use super::Engine;
 use crate::error::{Error, Result};
 use crate::explain::Explanation;
 use crate::ledger::ReadOptions;
-use crate::scenario::compare::{analyse, compare_summary, Analysis, AnalysisOptions, SummaryRow};
+use crate::scenario::compare::{
+    analyse, compare_summary, Analysis, AnalysisOptions, ReferenceSide, SummaryRow,
+};
 use crate::scenario::file::load_merged;
 use crate::scenario::run::{run_scenario_on, ReadTables, RunOptions, ScenarioResult};
 use crate::scenario::Scenario;
 use crate::settlement::region_years;
 use crate::split::Granularity;
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 /// A served scenario, its reference and their ledgers, ready for what-if questions.
@@ -30,6 +33,9 @@ pub struct WhatIf {
     pub base: ScenarioResult,
     /// The reference's full run (monthly).
     pub reference: ScenarioResult,
+    /// The summary's side of the reference and of the served scenario (either can be what
+    /// an answer is compared with), worked out once.
+    sides: [ReferenceSide; 2],
 }
 
 /// One overlay's answer.
@@ -69,6 +75,7 @@ impl WhatIf {
             merged: load_merged(scenario)?,
             read: ReadTables::read(&scenarios[0])?,
             incremental: Incremental::new(&base)?,
+            sides: [ReferenceSide::of(&reference), ReferenceSide::of(&base)],
             base,
             reference,
         })
@@ -126,7 +133,14 @@ impl WhatIf {
                     (r, sums)
                 }
             };
-        let summary = compare_summary(reference, &sc.name, &result.settlement, &result.province);
+        let side = if std::ptr::eq(reference, &self.reference) {
+            Cow::Borrowed(&self.sides[0])
+        } else if std::ptr::eq(reference, &self.base) {
+            Cow::Borrowed(&self.sides[1])
+        } else {
+            Cow::Owned(ReferenceSide::of(reference))
+        };
+        let summary = compare_summary(&side, &sc.name, &result.settlement, &result.province);
         Ok(Evaluation {
             result,
             sums,

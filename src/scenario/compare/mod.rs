@@ -25,6 +25,8 @@ use crate::error::Result;
 use crate::regions::RegionKind;
 use crate::settlement::{per_capita, ProvinceRow, SettlementRow};
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
 
 /// One region-year of a scenario against the reference.
 #[derive(Clone, Debug, PartialEq)]
@@ -162,7 +164,7 @@ pub fn compare(
 
 /// One comparison row from a scenario's statement and the reference's.
 fn comparison_row(name: &str, r: &SettlementRow, base: &SettlementRow) -> ComparisonRow {
-    let delta = available_delta(r, base);
+    let delta = available_delta(r, base.available);
     ComparisonRow {
         scenario: name.to_string(),
         year: r.year,
@@ -185,8 +187,8 @@ fn comparison_row(name: &str, r: &SettlementRow, base: &SettlementRow) -> Compar
 
 /// A region-year's gain (positive) or loss of available resources (可用财力) against the
 /// reference: what makes a winner or a loser.
-fn available_delta(r: &SettlementRow, base: &SettlementRow) -> i64 {
-    r.available - base.available
+fn available_delta(r: &SettlementRow, reference_available: i64) -> i64 {
+    r.available - reference_available
 }
 
 /// Each statement of `settlement` beside the reference's of the same region and year
@@ -212,49 +214,105 @@ pub fn compare_statements(
     settlement: &[SettlementRow],
     province: &[ProvinceRow],
 ) -> (Vec<ComparisonRow>, Vec<SummaryRow>) {
-    let pairs: Vec<(&SettlementRow, &SettlementRow)> = matched(reference, settlement).collect();
-    let rows: Vec<ComparisonRow> = pairs
-        .iter()
+    let rows: Vec<ComparisonRow> = matched(reference, settlement)
         .map(|(r, base)| comparison_row(name, r, base))
         .collect();
-    let summary = summarize(reference, name, settlement, province, pairs);
+    let summary = compare_summary(&ReferenceSide::of(reference), name, settlement, province);
     (rows, summary)
 }
 
-/// The per-year summary of [`compare_statements`] alone (winners, losers, the province's
-/// and the levels' changes, the spread), without a row per region: what the sweep and the
-/// what-if page ask for every point.
-pub fn compare_summary(
-    reference: &ScenarioResult,
-    name: &str,
-    settlement: &[SettlementRow],
-    province: &[ProvinceRow],
-) -> Vec<SummaryRow> {
-    let pairs = matched(reference, settlement);
-    summarize(reference, name, settlement, province, pairs)
+/// A reference run's side of the summary (比较基准), worked out once for comparing many
+/// scenarios with it (the server's answers, the sweep's points): per year the province's
+/// revenue, the county spread and the weighted inequality, and each statement's available
+/// resources by region and year.
+#[derive(Clone, Debug)]
+pub struct ReferenceSide {
+    years: BTreeMap<i32, ReferenceYear>,
+    /// 可用财力 of each statement, by region code and year.
+    available: FxHashMap<String, FxHashMap<i32, i64>>,
 }
 
-/// The summary of `pairs`, each statement beside the reference's ([`matched`]).
-fn summarize<'a>(
-    reference: &ScenarioResult,
+/// The reference's figures of one year.
+#[derive(Clone, Copy, Debug)]
+struct ReferenceYear {
+    to_province: i64,
+    spread: Spread,
+    weighted: Inequality,
+}
+
+impl ReferenceSide {
+    /// The summary's side of `reference`.
+    pub fn of(reference: &ScenarioResult) -> ReferenceSide {
+        let mut available: FxHashMap<String, FxHashMap<i32, i64>> = FxHashMap::default();
+        for r in &reference.settlement {
+            available
+                .entry(r.region.clone())
+                .or_default()
+                .insert(r.year, r.available);
+        }
+        let years = by_year(&reference.settlement, &reference.province)
+            .map(|(p, rows)| {
+                let side = ReferenceYear {
+                    to_province: p.to_province,
+                    spread: spread(&county_per_capita(rows, p.year)),
+                    weighted: statements_inequality(rows, p.year),
+                };
+                (p.year, side)
+            })
+            .collect();
+        ReferenceSide { years, available }
+    }
+}
+
+/// Each province row with the statements of its year: the year's run of `settlement` when
+/// the statements come year by year (as the settlement writes them), else all of them
+/// (the measures read only the year's rows).
+fn by_year<'a>(
+    settlement: &'a [SettlementRow],
+    province: &'a [ProvinceRow],
+) -> impl Iterator<Item = (&'a ProvinceRow, &'a [SettlementRow])> {
+    let in_order = settlement.is_sorted_by_key(|r| r.year);
+    province.iter().map(move |p| {
+        let rows = if in_order {
+            let from = settlement.partition_point(|r| r.year < p.year);
+            let to = settlement.partition_point(|r| r.year <= p.year);
+            &settlement[from..to]
+        } else {
+            settlement
+        };
+        (p, rows)
+    })
+}
+
+/// The per-year summary of [`compare_statements`] alone (winners, losers, the province's
+/// change, the spread and the weighted inequality), without a comparison row per
+/// region-year: what the server's answers and the sweep's points keep.
+pub fn compare_summary(
+    reference: &ReferenceSide,
     name: &str,
     settlement: &[SettlementRow],
     province: &[ProvinceRow],
-    pairs: impl IntoIterator<Item = (&'a SettlementRow, &'a SettlementRow)>,
 ) -> Vec<SummaryRow> {
     let mut summary: Vec<SummaryRow> = Vec::new();
-    for p in province {
-        let Some(rp) = reference.province.iter().find(|x| x.year == p.year) else {
+    for (p, rows) in by_year(settlement, province) {
+        let Some(rp) = reference.years.get(&p.year) else {
             continue;
         };
         let mut row = SummaryRow::start(name, p.year, p.to_province - rp.to_province, p.projected);
-        row.reference = spread(&county_per_capita(&reference.settlement, p.year));
-        row.spread = spread(&county_per_capita(settlement, p.year));
-        row.weighted_reference = statements_inequality(&reference.settlement, p.year);
-        row.weighted = statements_inequality(settlement, p.year);
+        row.reference = rp.spread;
+        row.spread = spread(&county_per_capita(rows, p.year));
+        row.weighted_reference = rp.weighted;
+        row.weighted = statements_inequality(rows, p.year);
         summary.push(row);
     }
-    for (r, base) in pairs {
+    for r in settlement {
+        let Some(&base) = reference
+            .available
+            .get(r.region.as_str())
+            .and_then(|years| years.get(&r.year))
+        else {
+            continue;
+        };
         if let Some(row) = summary.iter_mut().find(|s| s.year == r.year) {
             row.tally(r.kind, available_delta(r, base));
         }

@@ -12,7 +12,7 @@ use super::resplit::Resplitter;
 use super::summary::Summarizer;
 use crate::baseline::{compute_baselines, BaselineInputs};
 use crate::error::{Error, Result};
-use crate::scenario::compare::{compare_summary, SummaryRow};
+use crate::scenario::compare::{compare_summary, ReferenceSide, SummaryRow};
 use crate::scenario::run::ScenarioResult;
 use crate::settlement::{settle, verify_statements, ProvinceRow, SettlementInputs, SettlementRow};
 use crate::tables::SettlementTables;
@@ -22,7 +22,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Evaluates grid points against a reference.
 pub struct Evaluator<'a> {
     base: &'a ScenarioResult,
-    reference: &'a ScenarioResult,
+    reference: ReferenceSide,
     layout: Layout,
     sums: DenseSums,
     projected_years: BTreeSet<i32>,
@@ -61,7 +61,7 @@ impl<'a> Evaluator<'a> {
         let summarizer = Summarizer::new(base, reference, &layout, &projected_years, &tables);
         Ok(Evaluator {
             base,
-            reference,
+            reference: ReferenceSide::of(reference),
             resplit: Resplitter::new(base, &layout, axes)?,
             layout,
             sums,
@@ -159,7 +159,7 @@ impl<'a> Evaluator<'a> {
                 point.index, failed.name, failed.detail
             )));
         }
-        let summary = compare_summary(self.reference, &sc.name, &settlement, &province);
+        let summary = compare_summary(&self.reference, &sc.name, &settlement, &province);
         Ok(PointResult {
             settlement,
             province,
