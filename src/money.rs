@@ -238,11 +238,20 @@ pub fn write_yuan(out: &mut String, fen: i64) {
     if fen < 0 {
         out.push('-');
     }
-    let a = fen.unsigned_abs();
-    push_digits(out, a / 100);
-    out.push('.');
-    out.push(char::from(b'0' + (a % 100 / 10) as u8));
-    out.push(char::from(b'0' + (a % 10) as u8));
+    // the fen's digits at once, the point set before the last two
+    let mut buf = itoa::Buffer::new();
+    let digits = buf.format(fen.unsigned_abs());
+    match digits.len() {
+        1 => out.push_str("0.0"),
+        2 => out.push_str("0."),
+        _ => {}
+    }
+    let (yuan, cents) = digits.split_at(digits.len().saturating_sub(2));
+    if !yuan.is_empty() {
+        out.push_str(yuan);
+        out.push('.');
+    }
+    out.push_str(cents);
 }
 
 /// Appends an integer in decimal digits, as `Display` writes it, without the formatter.
