@@ -61,7 +61,7 @@ impl Rate {
     }
 
     /// `round(amount × rate)` in fen, half away from zero.
-    #[inline]
+    #[inline(always)]
     pub fn apply(self, amount: i64) -> i64 {
         // Below 1.8 × 10^13 fen the product and the half fit in u64, and the division by
         // the constant 10^6 compiles to a multiplication: the common case of a receipt.

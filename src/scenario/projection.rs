@@ -53,7 +53,28 @@ impl GrowthFactor {
     }
 
     /// `round(total × factor)`, to the fen, half away from zero.
+    #[inline(always)]
     pub fn grow(&self, total: i64) -> std::result::Result<i64, String> {
+        // the common case inline in the loops that grow many totals: a product that fits
+        // and a result that fits an i64; anything else goes the whole way below
+        if let Some(product) = i128::from(total).checked_mul(self.mantissa) {
+            let estimate = (total as f64 * self.approx).abs();
+            if let Ok(magnitude) = i64::try_from(self.quotient(product.unsigned_abs(), estimate)) {
+                let rounded = if product < 0 { -magnitude } else { magnitude };
+                debug_assert_eq!(
+                    i128::from(rounded),
+                    round_div(product, self.divisor as i128)
+                );
+                return Ok(rounded);
+            }
+        }
+        self.grow_in_full(total)
+    }
+
+    /// [`GrowthFactor::grow`] with every case: a product past 128 bits goes through
+    /// Decimal, a result past an i64 is refused.
+    #[cold]
+    fn grow_in_full(&self, total: i64) -> std::result::Result<i64, String> {
         let overflow = || format!("{total} fen times {} overflows", self.value);
         let Some(product) = i128::from(total).checked_mul(self.mantissa) else {
             let amount = Decimal::from(total)
@@ -72,6 +93,7 @@ impl GrowthFactor {
     /// `(a + divisor / 2) / divisor` (the magnitude [`round_div`] gives): `estimate` moved
     /// by whole steps until `q·d ≤ a + d/2 < (q+1)·d` holds, which only the true quotient
     /// satisfies; the division itself when the estimate is not within a few steps.
+    #[inline(always)]
     fn quotient(&self, a: u128, estimate: f64) -> u128 {
         let d = self.divisor;
         let t = a + d / 2;

@@ -56,6 +56,7 @@ pub struct Parts {
 
 impl Parts {
     /// Whether every fen collected landed in exactly one level.
+    #[inline(always)]
     pub fn conserves(&self) -> bool {
         self.collected == self.to_central + self.to_province + self.to_prefecture + self.retained
     }
@@ -67,6 +68,7 @@ impl Parts {
 }
 
 impl AddAssign for Parts {
+    #[inline(always)]
     fn add_assign(&mut self, o: Parts) {
         self.collected += o.collected;
         self.to_central += o.to_central;
@@ -79,6 +81,7 @@ impl AddAssign for Parts {
 
 impl Add for Parts {
     type Output = Parts;
+    #[inline(always)]
     fn add(mut self, o: Parts) -> Parts {
         self += o;
         self
@@ -87,6 +90,7 @@ impl Add for Parts {
 
 impl Sub for Parts {
     type Output = Parts;
+    #[inline(always)]
     fn sub(self, o: Parts) -> Parts {
         Parts {
             collected: self.collected - o.collected,
@@ -103,6 +107,7 @@ impl Cascade {
     /// Splits `amount` fen (negative for a refund, 退库):
     /// `central = round(A×c)`, `province = round((A−central)×p)`,
     /// `prefecture = round(rest×f)`, `retained = rest − prefecture`.
+    #[inline(always)]
     pub fn split(&self, amount: i64) -> Parts {
         let to_central = self.central.apply(amount);
         let local = amount - to_central;

@@ -50,14 +50,20 @@ pub fn cascade_of(regions: &RegionTable, rules: &RuleSet, k: &ShareKey) -> Resul
 
 /// The split of a receipt of `key`, refused unless it conserves the amount (every fen in
 /// exactly one level).
+#[inline(always)]
 pub fn conserving(parts: Parts, key: &ShareKey) -> Result<Parts> {
     if parts.conserves() {
         Ok(parts)
     } else {
-        Err(Error::Check(format!(
-            "split of {key:?} does not add up: {parts:?}"
-        )))
+        Err(not_conserved(parts, key))
     }
+}
+
+/// The error of a split that does not add up (never taken while the split is right: kept
+/// out of the loops that inline [`conserving`]).
+#[cold]
+fn not_conserved(parts: Parts, key: &ShareKey) -> Error {
+    Error::Check(format!("split of {key:?} does not add up: {parts:?}"))
 }
 
 /// Splits each monthly total as one receipt.
