@@ -50,12 +50,21 @@ struct Served {
     projected: bool,
     /// A shared receipt of a county: its regime is the county's, month by month.
     county_shared: bool,
+}
+
+// a growth change reads every projected row: 88 bytes a row (its route is beside it)
+const _: () = assert!(std::mem::size_of::<Served>() <= 88);
+
+/// A shared receipt's served route, read only when an override routes it again (kept
+/// beside the rows, not in them: the loops over many rows read less memory).
+#[derive(Clone, Copy)]
+struct Route {
     /// Its month ([`YearMonth::index`]): an override's shares apply from their month on.
     ym: i32,
-    /// A shared receipt's rulebook item, an index into `shared_by_rule_item`.
+    /// Its rulebook item, an index into `shared_by_rule_item`.
     rule_item: u16,
-    /// A shared receipt's served route: its rule's shares and who stands below the
-    /// province ([`shared_route`]); an override changes the shares from its month on.
+    /// Its rule's shares and who stands below the province ([`shared_route`]); an
+    /// override changes the shares from its month on.
     shared: Option<(Shares, Below)>,
 }
 
@@ -92,6 +101,8 @@ pub struct Incremental {
     last_totals: Vec<MonthlyTotal>,
     /// Every served row, dense.
     rows: Vec<Served>,
+    /// Every served row's route, by row.
+    routes: Vec<Route>,
     /// Σ |collected| of the served projected rows, per year.
     projected_abs: BTreeMap<i32, u128>,
     /// The region-years of the served sums, in order.
@@ -165,6 +176,7 @@ impl Incremental {
         let mut county_cells: FxHashMap<String, Vec<u32>> = FxHashMap::default();
         let mut regime: Vec<Option<Box<RegimeSums>>> = (0..cells.len()).map(|_| None).collect();
         let mut rows = Vec::with_capacity(base.shares.len());
+        let mut routes = Vec::with_capacity(base.shares.len());
         for (i, s) in base.shares.iter().enumerate() {
             let k = &s.key;
             let row = i as u32;
@@ -242,6 +254,8 @@ impl Incremental {
                 item,
                 projected: s.projected,
                 county_shared,
+            });
+            routes.push(Route {
                 ym: k.ym().index(),
                 rule_item,
                 shared: shared_parts,
@@ -265,6 +279,7 @@ impl Incremental {
             county_cells,
             projected_items,
             rows,
+            routes,
             cells,
             regime,
         })
@@ -439,14 +454,15 @@ impl Incremental {
                 let cascade = if what & ROUTE != 0 {
                     // the served shares with the overlay's overrides of the item applied in
                     // order (as the rulebook applies them), under the row's regime now
-                    let (shares, below) = r
+                    let route = &self.routes[i];
+                    let (shares, below) = route
                         .shared
                         .ok_or_else(|| Error::Check(format!("no served route for {:?}", key())))?;
                     let own = extra
                         .iter()
-                        .filter(|(_, id)| *id == r.rule_item)
+                        .filter(|(_, id)| *id == route.rule_item)
                         .map(|(ov, _)| *ov);
-                    let shares = crate::rules::RuleChange::patch_in_order(shares, own, r.ym);
+                    let shares = crate::rules::RuleChange::patch_in_order(shares, own, route.ym);
                     let below = match (below, regime) {
                         (Below::Prefecture { own_rule, .. }, Some(managed)) => {
                             Below::Prefecture { own_rule, managed }
