@@ -55,39 +55,50 @@ impl GrowthFactor {
     /// `round(total × factor)`, to the fen, half away from zero.
     #[inline(always)]
     pub fn grow(&self, total: i64) -> std::result::Result<i64, String> {
-        // the common case inline in the loops that grow many totals: a product that fits
-        // and a result that fits an i64; anything else goes the whole way below
-        if let Some(product) = i128::from(total).checked_mul(self.mantissa) {
-            let estimate = (total as f64 * self.approx).abs();
-            if let Ok(magnitude) = i64::try_from(self.quotient(product.unsigned_abs(), estimate)) {
-                let rounded = if product < 0 { -magnitude } else { magnitude };
-                debug_assert_eq!(
-                    i128::from(rounded),
-                    round_div(product, self.divisor as i128)
-                );
-                return Ok(rounded);
-            }
-        }
-        self.grow_in_full(total)
-    }
-
-    /// [`GrowthFactor::grow`] with every case: a product past 128 bits goes through
-    /// Decimal, a result past an i64 is refused.
-    #[cold]
-    fn grow_in_full(&self, total: i64) -> std::result::Result<i64, String> {
-        let overflow = || format!("{total} fen times {} overflows", self.value);
+        // inline in the loops that grow many totals; the rare cases (a product past 128
+        // bits, a result past an i64) in cold functions
         let Some(product) = i128::from(total).checked_mul(self.mantissa) else {
-            let amount = Decimal::from(total)
-                .checked_mul(self.value)
-                .ok_or_else(overflow)?;
-            return round_decimal_fen(amount);
+            return self.grow_by_decimal(total);
         };
         let estimate = (total as f64 * self.approx).abs();
         let magnitude = self.quotient(product.unsigned_abs(), estimate);
-        let rounded = i128::try_from(magnitude).map_err(|_| overflow())?;
+        let Ok(magnitude) = i64::try_from(magnitude) else {
+            return self.past_i64(total, product, magnitude);
+        };
+        let rounded = if product < 0 { -magnitude } else { magnitude };
+        debug_assert_eq!(
+            i128::from(rounded),
+            round_div(product, self.divisor as i128)
+        );
+        Ok(rounded)
+    }
+
+    /// [`GrowthFactor::grow`] of a product past 128 bits: through `Decimal`.
+    #[cold]
+    fn grow_by_decimal(&self, total: i64) -> std::result::Result<i64, String> {
+        let amount = Decimal::from(total)
+            .checked_mul(self.value)
+            .ok_or_else(|| self.overflow(total))?;
+        round_decimal_fen(amount)
+    }
+
+    /// [`GrowthFactor::grow`] of a rounded magnitude past `i64::MAX`: refused, but for
+    /// exactly `i64::MIN` of a negative product.
+    #[cold]
+    fn past_i64(
+        &self,
+        total: i64,
+        product: i128,
+        magnitude: u128,
+    ) -> std::result::Result<i64, String> {
+        let rounded = i128::try_from(magnitude).map_err(|_| self.overflow(total))?;
         let rounded = if product < 0 { -rounded } else { rounded };
-        debug_assert_eq!(rounded, round_div(product, self.divisor as i128));
-        i64::try_from(rounded).map_err(|_| overflow())
+        i64::try_from(rounded).map_err(|_| self.overflow(total))
+    }
+
+    /// The message of a total the factor grows past 64 bits of fen.
+    fn overflow(&self, total: i64) -> String {
+        format!("{total} fen times {} overflows", self.value)
     }
 
     /// `(a + divisor / 2) / divisor` (the magnitude [`round_div`] gives): `estimate` moved
