@@ -214,10 +214,19 @@ pub fn compare_statements(
     settlement: &[SettlementRow],
     province: &[ProvinceRow],
 ) -> (Vec<ComparisonRow>, Vec<SummaryRow>) {
-    let rows: Vec<ComparisonRow> = matched(reference, settlement)
+    let pairs: Vec<(&SettlementRow, &SettlementRow)> = matched(reference, settlement).collect();
+    let rows: Vec<ComparisonRow> = pairs
+        .iter()
         .map(|(r, base)| comparison_row(name, r, base))
         .collect();
-    let summary = compare_summary(&ReferenceSide::of(reference), name, settlement, province);
+    let beside = pairs.iter().map(|(r, base)| (*r, base.available));
+    let summary = summarize(
+        &reference_years(reference),
+        name,
+        settlement,
+        province,
+        beside,
+    );
     (rows, summary)
 }
 
@@ -250,18 +259,25 @@ impl ReferenceSide {
                 .or_default()
                 .insert(r.year, r.available);
         }
-        let years = by_year(&reference.settlement, &reference.province)
-            .map(|(p, rows)| {
-                let side = ReferenceYear {
-                    to_province: p.to_province,
-                    spread: spread(&county_per_capita(rows, p.year)),
-                    weighted: statements_inequality(rows, p.year),
-                };
-                (p.year, side)
-            })
-            .collect();
-        ReferenceSide { years, available }
+        ReferenceSide {
+            years: reference_years(reference),
+            available,
+        }
     }
+}
+
+/// The reference's own figures of each year it settles.
+fn reference_years(reference: &ScenarioResult) -> BTreeMap<i32, ReferenceYear> {
+    by_year(&reference.settlement, &reference.province)
+        .map(|(p, rows)| {
+            let side = ReferenceYear {
+                to_province: p.to_province,
+                spread: spread(&county_per_capita(rows, p.year)),
+                weighted: statements_inequality(rows, p.year),
+            };
+            (p.year, side)
+        })
+        .collect()
 }
 
 /// Each province row with the statements of its year: the year's run of `settlement` when
@@ -293,9 +309,26 @@ pub fn compare_summary(
     settlement: &[SettlementRow],
     province: &[ProvinceRow],
 ) -> Vec<SummaryRow> {
+    let beside = settlement.iter().filter_map(|r| {
+        let years = reference.available.get(r.region.as_str())?;
+        Some((r, *years.get(&r.year)?))
+    });
+    summarize(&reference.years, name, settlement, province, beside)
+}
+
+/// The summary of a scenario's statements against the reference's figures of each year
+/// and each statement's reference available resources (`beside`: statements the
+/// reference lacks are left out).
+fn summarize<'a>(
+    reference: &BTreeMap<i32, ReferenceYear>,
+    name: &str,
+    settlement: &[SettlementRow],
+    province: &[ProvinceRow],
+    beside: impl IntoIterator<Item = (&'a SettlementRow, i64)>,
+) -> Vec<SummaryRow> {
     let mut summary: Vec<SummaryRow> = Vec::new();
     for (p, rows) in by_year(settlement, province) {
-        let Some(rp) = reference.years.get(&p.year) else {
+        let Some(rp) = reference.get(&p.year) else {
             continue;
         };
         let mut row = SummaryRow::start(name, p.year, p.to_province - rp.to_province, p.projected);
@@ -305,14 +338,7 @@ pub fn compare_summary(
         row.weighted = statements_inequality(rows, p.year);
         summary.push(row);
     }
-    for r in settlement {
-        let Some(&base) = reference
-            .available
-            .get(r.region.as_str())
-            .and_then(|years| years.get(&r.year))
-        else {
-            continue;
-        };
+    for (r, base) in beside {
         if let Some(row) = summary.iter_mut().find(|s| s.year == r.year) {
             row.tally(r.kind, available_delta(r, base));
         }
