@@ -35,8 +35,9 @@ pub struct State {
     /// per core left the cores idle between answers): an evaluation is CPU work, and many
     /// at once only share the cores (every answer slower, the longest the most) and each
     /// other's caches. Waiting requests are served first come, first served. Measured
-    /// with bench/serve.sh (8 clients, 2 cores): p95 67–72 ms with 4 slots, 80–84 ms with
-    /// none, throughput the same within noise.
+    /// with bench/serve.sh when the slots came (commit 0de0dd1; 8 clients, 2 cores): p95
+    /// 67–72 ms with 4 slots, 80–84 ms with none, throughput the same within noise
+    /// (BENCHMARKS.md has the later figures).
     pub workers: tokio::sync::Semaphore,
 }
 
