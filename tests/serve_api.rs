@@ -669,6 +669,54 @@ fn incremental_evaluation_equals_the_full_run_on_every_path() {
     }
 }
 
+/// An answer that asks again for a growth rate an earlier answer asked for takes its
+/// projected rows' sums from the memo; with an override of a grown item from a projected
+/// month, a county's switch date moved into the projection and a shorter or a longer
+/// projection on the same rows, it still equals the full run.
+#[test]
+fn growth_asked_again_comes_from_the_memo_and_equals_the_full_run() {
+    let w = &state().what_if;
+    // rates no other test asks for: the first answer makes the memo's entries
+    let growth = "growth = { default = \"0.043\", \"10101\" = \"0.071\" }\n";
+    let years = |last: i32| {
+        format!(
+            "[scenario]\nyears = {:?}\n",
+            (2019..=last).collect::<Vec<_>>()
+        )
+    };
+    let first: toml::Table =
+        toml::from_str(&format!("[projection]\nthrough = 2030\n{growth}")).unwrap();
+    w.evaluate(&first).unwrap();
+    let cases = [
+        format!("[baseline]\nindexation = {{ rate = \"0.02\" }}\n[projection]\nthrough = 2030\n{growth}"),
+        format!(
+            "[[override]]\nitem = \"10101\"\nfrom = \"2026-04\"\nprovince = \"0.30\"\nprefecture = \"0.40\"\n\
+             [regime.county]\n410825 = \"2027-01\"\n[projection]\nthrough = 2028\n{growth}{}",
+            years(2028)
+        ),
+        format!("[regime.county]\n410825 = \"2026-07\"\n[projection]\nthrough = 2032\n{growth}{}", years(2032)),
+    ];
+    for c in &cases {
+        let o: toml::Table = toml::from_str(c).unwrap();
+        let fast = w.evaluate(&o).unwrap().result;
+        assert!(fast.shares.is_empty(), "answered incrementally");
+        let detail = &fast.checks[0].detail;
+        let from_memo: usize = detail
+            .split_once(" (")
+            .and_then(|(_, rest)| rest.split_once(" of them grown"))
+            .and_then(|(n, _)| n.parse().ok())
+            .unwrap_or_else(|| panic!("the check names the rows of the memo: {detail}"));
+        assert!(
+            from_memo > 10_000,
+            "the growth came from the memo: {detail}"
+        );
+        let full = w.run(&o).unwrap();
+        assert_eq!(fast.settlement, full.settlement, "{c}");
+        assert_eq!(fast.province, full.province, "{c}");
+        assert_eq!(fast.baselines, full.baselines, "{c}");
+    }
+}
+
 #[test]
 fn tables_asks_for_parts_of_the_answer_and_they_equal_the_full_answers() {
     let overlay = json!({"override": [{"item": "10101", "from": "2023-01", "province": "0.10"}]});

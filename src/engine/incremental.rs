@@ -7,6 +7,7 @@
 //! ([`settle_sums`]). `tests/serve_api.rs` proves it equal to `fencheng run` on the saved
 //! scenario.
 
+use super::growth_memo::{GrowthMemo, ItemGrowth};
 use crate::error::{Error, Result};
 use crate::ledger::totals::MonthlyTotal;
 use crate::ledger::BudgetLevel;
@@ -24,6 +25,7 @@ use crate::split::shares::{cascade_of, conserving};
 use crate::split::{shared_cascade, shared_route, split_monthly, Below, Cascade, Parts};
 use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// Region-year sums of item shares (`region_years`).
 pub type Sums = BTreeMap<(String, i32), Parts>;
@@ -77,8 +79,9 @@ struct RegimeSums {
     served: [Parts; 12],
     managed: [Parts; 12],
     direct: [Parts; 12],
-    /// Rows summed.
-    rows: usize,
+    /// The rows summed (indices into the served rows): an answer that takes a projected
+    /// row's growth from [`GrowthMemo`] still splits these again when their regime moves.
+    rows: Vec<u32>,
 }
 
 /// The served scenario's item shares, indexed by what can change them.
@@ -109,6 +112,8 @@ pub struct Incremental {
     cells: Vec<(String, i32)>,
     /// Per cell of a county with shared receipts, their sums per month under each regime.
     regime: Vec<Option<Box<RegimeSums>>>,
+    /// The projected items' rows grown at the rates of earlier answers, summed.
+    growth: GrowthMemo,
 }
 
 /// An overlay's evaluation: the scenario's result without its item shares (`shares` is
@@ -235,14 +240,14 @@ impl Incremental {
                         served: [Parts::default(); 12],
                         managed: [Parts::default(); 12],
                         direct: [Parts::default(); 12],
-                        rows: 0,
+                        rows: Vec::new(),
                     })
                 });
                 let m = month as usize;
                 sums.served[m] += s.parts;
                 sums.managed[m] += conserving(cascade.managed(true).split(s.parts.collected), k)?;
                 sums.direct[m] += conserving(cascade.managed(false).split(s.parts.collected), k)?;
-                sums.rows += 1;
+                sums.rows.push(row);
             }
             rows.push(Served {
                 parts: s.parts,
@@ -282,7 +287,52 @@ impl Incremental {
             routes,
             cells,
             regime,
+            growth: GrowthMemo::default(),
         })
+    }
+
+    /// The rows of projected item `item` grown at `growth` and split, summed per
+    /// region-year (each row as step 4 of [`Incremental::evaluate`] grows and splits it):
+    /// from the memo, or made and kept. `None` when a factor or a row overflows (then the
+    /// rows are grown one by one, and the one that overflows says so).
+    fn item_growth(
+        &self,
+        shares: &[crate::split::ShareRow],
+        item: u16,
+        growth: rust_decimal::Decimal,
+    ) -> Option<Arc<ItemGrowth>> {
+        let key = (item, growth.normalize());
+        if let Some(entry) = self.growth.get(&key) {
+            return Some(entry);
+        }
+        let item_rows = &self.projected_items[usize::from(item)].1;
+        let years = item_rows
+            .iter()
+            .map(|&(i, _)| self.rows[i as usize].ahead)
+            .max()
+            .unwrap_or(0);
+        let factors = (1..=u32::from(years))
+            .map(|n| growth_factor(growth, n).ok().map(GrowthFactor::new))
+            .collect::<Option<Vec<_>>>()?;
+        let mut by_cell: BTreeMap<u32, Parts> = BTreeMap::new();
+        let mut per_year = vec![(0i128, 0usize); usize::from(years)];
+        for &(i, _) in item_rows {
+            let r = &self.rows[i as usize];
+            let ahead = usize::from(r.ahead).checked_sub(1)?;
+            let amount = factors.get(ahead)?.grow(r.grown_from).ok()?;
+            let new = conserving(r.cascade.split(amount), &shares[i as usize].key).ok()?;
+            *by_cell.entry(r.cell).or_default() += new - r.parts;
+            let (abs, rows) = &mut per_year[ahead];
+            *abs += i128::from(new.collected.unsigned_abs())
+                - i128::from(r.parts.collected.unsigned_abs());
+            *rows += 1;
+        }
+        let entry = Arc::new(ItemGrowth {
+            cells: by_cell.into_iter().collect(),
+            per_year,
+        });
+        self.growth.put(key, Arc::clone(&entry));
+        Some(entry)
     }
 
     /// Settles `sc` — the served scenario `base` with an overlay; `regions` and `rules`
@@ -306,16 +356,22 @@ impl Incremental {
         let shares = &base.shares;
         let rows = &self.rows;
         // what happens to each served row: bit 1 grows again, 2 is routed again (an
-        // overridden item), 8 is gone (a year no longer projected); a county's shared row
-        // whose switch date moves changes regime (its cell's months below)
+        // overridden item), 4 changes regime (a county's shared row whose switch date
+        // moves: its cell's months below), 8 is gone (a year no longer projected), 16 its
+        // growth is in an entry of the memo (summed there: split again here only when it is
+        // also routed again or changes regime, and the entry's row taken off)
         const GROW: u8 = 1;
         const ROUTE: u8 = 2;
+        const REGIME: u8 = 4;
         const GONE: u8 = 8;
+        const MEMO: u8 = 16;
         let mut plan = vec![0u8; rows.len()];
         let mut added: Vec<crate::split::ShareRow> = Vec::new();
         let mut projected_years = self.projected_years.clone();
         let mut dropped_after = None;
         let mut factors: Vec<Option<Vec<GrowthFactor>>> = vec![None; self.projected_items.len()];
+        let mut memo: Vec<Arc<ItemGrowth>> = Vec::new();
+        let mut through = None;
         let last = self.facts.last;
         // 1. projected totals whose growth changes, or whose year goes or comes
         if sc.projection != base.scenario.projection {
@@ -323,7 +379,9 @@ impl Incremental {
             let new = sc.projection.as_ref();
             let new_through = new.map_or(last, |p| p.through);
             let old_through = old.map_or(last, |p| p.through);
-            for ((item, item_rows), factor) in self.projected_items.iter().zip(&mut factors) {
+            for (j, ((item, item_rows), factor)) in
+                self.projected_items.iter().zip(&mut factors).enumerate()
+            {
                 let mut grow = 0;
                 if let (Some(o), Some(p)) = (old, new) {
                     let g = p.growth_for(item);
@@ -338,6 +396,10 @@ impl Incremental {
                             .collect::<Result<Vec<_>>>()?;
                         *factor = Some(f);
                         grow = GROW;
+                        if let Some(entry) = self.item_growth(shares, j as u16, g) {
+                            memo.push(entry);
+                            grow |= MEMO;
+                        }
                     }
                 }
                 for &(i, year) in item_rows {
@@ -346,6 +408,7 @@ impl Incremental {
             }
             projected_years.retain(|y| *y <= new_through);
             dropped_after = Some(new_through);
+            through = Some(new_through);
             // years the served run did not project: projected in full
             if let Some(p) = new.filter(|p| p.through > old_through) {
                 let more = crate::scenario::projection::project(&self.last_totals, last, p)?;
@@ -405,6 +468,9 @@ impl Incremental {
                 let sums = self.regime[ci]
                     .as_ref()
                     .ok_or_else(|| Error::Check(format!("no regime sums for {r:?} {year}")))?;
+                for &i in &sums.rows {
+                    plan[i as usize] |= REGIME;
+                }
                 let d = &mut by_cell[ci];
                 for (m, &managed) in months.iter().enumerate() {
                     *d += if managed {
@@ -413,7 +479,7 @@ impl Incremental {
                         sums.direct[m]
                     } - sums.served[m];
                 }
-                resplit += sums.rows;
+                resplit += sums.rows.len();
             }
         }
         // 4. the rows to split again, in row order (a scan of the plan, not a sort); a row
@@ -423,7 +489,11 @@ impl Incremental {
         for (i, &what) in plan.iter().enumerate() {
             // a row of a year no longer projected adds nothing: its region-year goes
             // (below), and its total leaves the projected total by year
-            if what == 0 || what & GONE != 0 {
+            if what & (GROW | ROUTE) == 0 || what & GONE != 0 {
+                continue;
+            }
+            // grown in the memo's entry, and nothing else changes it
+            if what & MEMO != 0 && what & (ROUTE | REGIME) == 0 {
                 continue;
             }
             let r = &rows[i];
@@ -475,17 +545,39 @@ impl Incremental {
                 } else {
                     r.cascade
                 };
-                if regime.is_none() {
+                if regime.is_none() && what & MEMO == 0 {
                     resplit += 1;
+                }
+                if what & MEMO != 0 {
+                    // the entry added this row grown and split as served: taken off
+                    let in_entry = conserving(r.cascade.split(amount), key())?;
+                    by_cell[r.cell as usize] += r.parts - in_entry;
                 }
                 conserving(cascade.split(amount), key())?
             };
-            if r.projected {
+            if r.projected && what & MEMO == 0 {
                 abs_change += i128::from(new.collected.unsigned_abs())
                     - i128::from(r.parts.collected.unsigned_abs());
             }
             by_cell[r.cell as usize] += new - was;
         }
+        // the memo's entries: every row of their items but those of years no longer projected
+        let mut memo_rows = 0;
+        for entry in &memo {
+            let through = through.unwrap_or(i32::MAX);
+            for &(cell, d) in &entry.cells {
+                if self.cells[cell as usize].1 <= through {
+                    by_cell[cell as usize] += d;
+                }
+            }
+            for (year, &(abs, rows)) in (last + 1..).zip(&entry.per_year) {
+                if year <= through {
+                    abs_change += abs;
+                    memo_rows += rows;
+                }
+            }
+        }
+        resplit += memo_rows;
         if sc.projection.is_some() {
             let kept: u128 = self
                 .projected_abs
@@ -517,8 +609,9 @@ impl Incremental {
             name: "conservation per receipt split".into(),
             passed: true,
             detail: format!(
-                "{resplit} monthly totals split again, each into parts adding up to it; the \
-                 others as the served scenario's run"
+                "{resplit} monthly totals split again, each into parts adding up to it \
+                 ({memo_rows} of them grown at a rate an earlier answer asked for, their sums \
+                 kept from it); the others as the served scenario's run"
             ),
         }];
         checks.extend(verify_statements(&settlement, &province));

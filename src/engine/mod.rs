@@ -15,6 +15,7 @@
 //! # Ok::<(), fencheng::Error>(())
 //! ```
 
+pub mod growth_memo;
 pub mod incremental;
 pub mod overlay;
 pub mod sweep;
