@@ -127,6 +127,67 @@ pub struct Evaluated {
     pub resplit: usize,
 }
 
+// What an overlay does to a served row, bits of its byte in the plan of
+// `Incremental::evaluate`.
+/// Grows again (its item's growth changes).
+const GROW: u8 = 1;
+/// Routed again (an override of its item from its month or before).
+const ROUTE: u8 = 2;
+/// Changes regime: a county's shared row whose switch date moves (its cell's months are
+/// summed under the new regime; split again here only when it also grows or is routed).
+const REGIME: u8 = 4;
+/// Gone: a year no longer projected.
+const GONE: u8 = 8;
+/// Its growth is in an entry of the memo (summed there: split again here only when it is
+/// also routed again or changes regime, and the entry's row taken off).
+const MEMO: u8 = 16;
+
+/// Whether a row planned `what` is split again one by one: it grows or is routed again,
+/// its year stays, and its growth is not in the memo's sums or something else changes it
+/// too. The definition; [`rows_to_split`] is the same eight rows at a time.
+#[cfg(test)]
+fn splits_again(what: u8) -> bool {
+    what & (GROW | ROUTE) != 0
+        && what & GONE == 0
+        && (what & MEMO == 0 || what & (ROUTE | REGIME) != 0)
+}
+
+/// The rows of `plan` that [`splits_again`], in row order: eight plan bytes at a time (a
+/// plan has a byte for each of ~200 k served rows, most of them 0 or only memo-grown).
+fn rows_to_split(plan: &[u8]) -> Vec<u32> {
+    // bit 0 of each byte of a word, after shifting the flag to bit 0
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    #[inline(always)]
+    fn hits(w: u64) -> u64 {
+        let flag = |bit: u8| (w >> bit.trailing_zeros()) & LOW;
+        let changed = flag(GROW) | flag(ROUTE);
+        let stays = flag(GONE) ^ LOW;
+        let own = (flag(MEMO) ^ LOW) | flag(ROUTE) | flag(REGIME);
+        changed & stays & own
+    }
+    let mut out = Vec::new();
+    let mut push = |first: usize, mut hits: u64| {
+        while hits != 0 {
+            out.push((first + hits.trailing_zeros() as usize / 8) as u32);
+            hits &= hits - 1;
+        }
+    };
+    let words = plan.chunks_exact(8);
+    let tail = words.remainder();
+    for (c, word) in words.enumerate() {
+        let w = u64::from_le_bytes([
+            word[0], word[1], word[2], word[3], word[4], word[5], word[6], word[7],
+        ]);
+        if w != 0 {
+            push(c * 8, hits(w));
+        }
+    }
+    let mut last = [0u8; 8];
+    last[..tail.len()].copy_from_slice(tail);
+    push(plan.len() - tail.len(), hits(u64::from_le_bytes(last)));
+    out
+}
+
 /// How many rows ahead of the one being split [`prefetch`] asks for.
 const PREFETCH_AHEAD: usize = 8;
 
@@ -378,16 +439,8 @@ impl Incremental {
         check_years(sc, &self.facts)?;
         let shares = &base.shares;
         let rows = &self.rows;
-        // what happens to each served row: bit 1 grows again, 2 is routed again (an
-        // overridden item), 4 changes regime (a county's shared row whose switch date
-        // moves: its cell's months below), 8 is gone (a year no longer projected), 16 its
-        // growth is in an entry of the memo (summed there: split again here only when it is
-        // also routed again or changes regime, and the entry's row taken off)
-        const GROW: u8 = 1;
-        const ROUTE: u8 = 2;
-        const REGIME: u8 = 4;
-        const GONE: u8 = 8;
-        const MEMO: u8 = 16;
+        // what happens to each served row ([`GROW`], [`ROUTE`], [`REGIME`], [`GONE`],
+        // [`MEMO`])
         let mut plan = vec![0u8; rows.len()];
         let mut added: Vec<crate::split::ShareRow> = Vec::new();
         let mut projected_years = self.projected_years.clone();
@@ -509,18 +562,7 @@ impl Incremental {
         // of a county whose regime moved starts from its split under the new regime (step 3
         // added that)
         let mut abs_change: i128 = 0;
-        // a row of a year no longer projected adds nothing: its region-year goes (below),
-        // and its total leaves the projected total by year; a row grown in the memo's entry
-        // that nothing else changes is in the entry's sums
-        let work: Vec<u32> = (0u32..)
-            .zip(&plan)
-            .filter(|&(_, &what)| {
-                what & (GROW | ROUTE) != 0
-                    && what & GONE == 0
-                    && (what & MEMO == 0 || what & (ROUTE | REGIME) != 0)
-            })
-            .map(|(i, _)| i)
-            .collect();
+        let work = rows_to_split(&plan);
         for (k, &i) in work.iter().enumerate() {
             // the rows are read far apart (an item's among every item's): the row a few
             // ahead is asked of memory while this one is split
@@ -672,5 +714,33 @@ impl Incremental {
             sums,
             resplit,
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_to_split_are_those_that_split_again_at_every_place_of_a_word() {
+        // every value of the five flags at every offset, the plan's length not a multiple
+        // of eight (its last chunk short)
+        for what in 0u8..32 {
+            for at in 0..19 {
+                let mut plan = vec![0u8; 19];
+                plan[at] = what;
+                // a neighbour that splits again, for a word with two hits
+                plan[(at + 5) % 19] = ROUTE;
+                let want: Vec<u32> = (0u32..)
+                    .zip(&plan)
+                    .filter(|(_, &w)| splits_again(w))
+                    .map(|(i, _)| i)
+                    .collect();
+                assert_eq!(rows_to_split(&plan), want, "{what:#07b} at {at}");
+            }
+        }
+        assert!(splits_again(GROW) && splits_again(ROUTE | REGIME));
+        assert!(!splits_again(GROW | MEMO) && !splits_again(REGIME) && !splits_again(GROW | GONE));
+        assert!(splits_again(GROW | MEMO | REGIME));
     }
 }
