@@ -390,29 +390,48 @@ impl Incremental {
             return Some(entry);
         }
         let item_rows = &self.projected_items[usize::from(item)].1;
+        // the list's years, not the rows' (a read of every row, far apart, to find one)
         let years = item_rows
             .iter()
-            .map(|&(i, _)| self.rows[i as usize].ahead)
+            .map(|&(_, year)| year - self.facts.last)
             .max()
-            .unwrap_or(0);
+            .map_or(Some(0), |n| u8::try_from(n).ok())?;
         let factors = (1..=u32::from(years))
             .map(|n| growth_factor(growth, n).ok().map(GrowthFactor::new))
             .collect::<Option<Vec<_>>>()?;
-        let mut by_cell: BTreeMap<u32, Parts> = BTreeMap::new();
+        // the sums by cell in a dense array (a map's search per row cost more than the
+        // split), the cells touched listed
+        let mut by_cell = vec![Parts::default(); self.cells.len()];
+        let mut touched: Vec<u32> = Vec::new();
         let mut per_year = vec![(0i128, 0usize); usize::from(years)];
-        for &(i, _) in item_rows {
+        for (k, &(i, _)) in item_rows.iter().enumerate() {
+            // an item's rows lie far apart among every item's
+            if let Some(&(ahead, _)) = item_rows.get(k + PREFETCH_AHEAD) {
+                prefetch(&self.rows[ahead as usize]);
+            }
             let r = &self.rows[i as usize];
             let ahead = usize::from(r.ahead).checked_sub(1)?;
             let amount = factors.get(ahead)?.grow(r.grown_from).ok()?;
             let new = conserving(r.cascade.split(amount), &shares[i as usize].key).ok()?;
-            *by_cell.entry(r.cell).or_default() += new - r.parts;
+            let sum = &mut by_cell[r.cell as usize];
+            if *sum == Parts::default() {
+                touched.push(r.cell);
+            }
+            *sum += new - r.parts;
             let (abs, rows) = &mut per_year[ahead];
             *abs += i128::from(new.collected.unsigned_abs())
                 - i128::from(r.parts.collected.unsigned_abs());
             *rows += 1;
         }
+        // a cell whose sum came back to zero and moved again is listed twice
+        touched.sort_unstable();
+        touched.dedup();
         let entry = Arc::new(ItemGrowth {
-            cells: by_cell.into_iter().collect(),
+            cells: touched
+                .into_iter()
+                .map(|c| (c, by_cell[c as usize]))
+                .filter(|(_, d)| *d != Parts::default())
+                .collect(),
             per_year,
         });
         self.growth.put(key, Arc::clone(&entry));
