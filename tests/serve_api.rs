@@ -698,9 +698,11 @@ fn growth_asked_again_comes_from_the_memo_and_equals_the_full_run() {
     ];
     for c in &cases {
         let o: toml::Table = toml::from_str(c).unwrap();
-        let fast = w.evaluate(&o).unwrap().result;
+        let answer = w.evaluate(&o).unwrap();
+        let fast = &answer.result;
         assert!(fast.shares.is_empty(), "answered incrementally");
         let detail = &fast.checks[0].detail;
+        // the rows whose sums were kept from an earlier answer (not made now)
         let from_memo: usize = detail
             .split_once(" (")
             .and_then(|(_, rest)| rest.split_once(" of them grown"))
@@ -714,6 +716,12 @@ fn growth_asked_again_comes_from_the_memo_and_equals_the_full_run() {
         assert_eq!(fast.settlement, full.settlement, "{c}");
         assert_eq!(fast.province, full.province, "{c}");
         assert_eq!(fast.baselines, full.baselines, "{c}");
+        // the sums the API's retention figures read, too
+        assert_eq!(
+            answer.sums,
+            fencheng::settlement::region_years(&full.shares).0,
+            "{c}"
+        );
     }
 }
 

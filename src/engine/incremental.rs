@@ -377,17 +377,18 @@ impl Incremental {
 
     /// The rows of projected item `item` grown at `growth` and split, summed per
     /// region-year (each row as step 4 of [`Incremental::evaluate`] grows and splits it):
-    /// from the memo, or made and kept. `None` when a factor or a row overflows (then the
-    /// rows are grown one by one, and the one that overflows says so).
+    /// from the memo (`true`: kept from an earlier answer), or made and kept. `None` when a
+    /// factor or a row overflows (then the rows are grown one by one, and the one that
+    /// overflows says so).
     fn item_growth(
         &self,
         shares: &[crate::split::ShareRow],
         item: u16,
         growth: rust_decimal::Decimal,
-    ) -> Option<Arc<ItemGrowth>> {
+    ) -> Option<(Arc<ItemGrowth>, bool)> {
         let key = (item, growth.normalize());
         if let Some(entry) = self.growth.get(&key) {
-            return Some(entry);
+            return Some((entry, true));
         }
         let item_rows = &self.projected_items[usize::from(item)].1;
         // the list's years, not the rows' (a read of every row, far apart, to find one)
@@ -435,7 +436,7 @@ impl Incremental {
             per_year,
         });
         self.growth.put(key, Arc::clone(&entry));
-        Some(entry)
+        Some((entry, false))
     }
 
     /// Settles `sc` — the served scenario `base` with an overlay; `regions` and `rules`
@@ -465,7 +466,7 @@ impl Incremental {
         let mut projected_years = self.projected_years.clone();
         let mut dropped_after = None;
         let mut factors: Vec<Option<Vec<GrowthFactor>>> = vec![None; self.projected_items.len()];
-        let mut memo: Vec<Arc<ItemGrowth>> = Vec::new();
+        let mut memo: Vec<(Arc<ItemGrowth>, bool)> = Vec::new();
         let mut through = None;
         let last = self.facts.last;
         // 1. projected totals whose growth changes, or whose year goes or comes
@@ -581,6 +582,7 @@ impl Incremental {
         // of a county whose regime moved starts from its split under the new regime (step 3
         // added that)
         let mut abs_change: i128 = 0;
+        let mut counted_twice = 0;
         let work = rows_to_split(&plan);
         for (k, &i) in work.iter().enumerate() {
             // the rows are read far apart (an item's among every item's): the row a few
@@ -643,6 +645,10 @@ impl Incremental {
                 if regime.is_none() && what & MEMO == 0 {
                     resplit += 1;
                 }
+                if regime.is_some() && what & MEMO != 0 {
+                    // counted with its county's regime sums (step 3) and with its entry
+                    counted_twice += 1;
+                }
                 if what & MEMO != 0 {
                     // the entry added this row grown and split as served: taken off
                     let in_entry = conserving(r.cascade.split(amount), key())?;
@@ -657,8 +663,9 @@ impl Incremental {
             by_cell[r.cell as usize] += new - was;
         }
         // the memo's entries: every row of their items but those of years no longer projected
-        let mut memo_rows = 0;
-        for entry in &memo {
+        // rows grown through entries: kept from an earlier answer, or made now
+        let (mut kept_rows, mut made_rows) = (0, 0);
+        for (entry, kept) in &memo {
             let through = through.unwrap_or(i32::MAX);
             for &(cell, d) in &entry.cells {
                 if self.cells[cell as usize].1 <= through {
@@ -668,11 +675,15 @@ impl Incremental {
             for (year, &(abs, rows)) in (last + 1..).zip(&entry.per_year) {
                 if year <= through {
                     abs_change += abs;
-                    memo_rows += rows;
+                    *(if *kept {
+                        &mut kept_rows
+                    } else {
+                        &mut made_rows
+                    }) += rows;
                 }
             }
         }
-        resplit += memo_rows;
+        resplit += kept_rows + made_rows - counted_twice;
         if sc.projection.is_some() {
             let kept: u128 = self
                 .projected_abs
@@ -705,8 +716,9 @@ impl Incremental {
             passed: true,
             detail: format!(
                 "{resplit} monthly totals split again, each into parts adding up to it \
-                 ({memo_rows} of them grown at a rate an earlier answer asked for, their sums \
-                 kept from it); the others as the served scenario's run"
+                 ({kept_rows} of them grown at a rate an earlier answer asked for, their sums \
+                 kept from it; {made_rows} grown now, their sums kept for later answers); the \
+                 others as the served scenario's run"
             ),
         }];
         checks.extend(verify_statements(&settlement, &province));
