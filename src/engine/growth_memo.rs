@@ -23,8 +23,14 @@ pub struct ItemGrowth {
 }
 
 /// An entry's key: the projected item (an index into the incremental index's projected
-/// items) and its growth rate, normalized (`0.050` and `0.05` are one rate).
-pub type Key = (u16, Decimal);
+/// items) and its growth rate as written, mantissa and scale (`0.050` and `0.05` are two
+/// entries: the factor's digits, which the rows are grown with, are the written rate's).
+pub type Key = (u16, i128, u32);
+
+/// The key of `item` grown at `growth`.
+pub fn key(item: u16, growth: Decimal) -> Key {
+    (item, growth.mantissa(), growth.scale())
+}
 
 /// The entries, at most [`GrowthMemo::CAPACITY`] region-year sums in all; past it the least
 /// recently used go.
@@ -110,28 +116,30 @@ mod tests {
     fn the_least_recently_used_go_past_the_capacity() {
         let memo = GrowthMemo::default();
         let half = GrowthMemo::CAPACITY / 2;
-        let rate = |s: &str| s.parse::<Decimal>().unwrap().normalize();
-        memo.put((0, rate("0.05")), entry(half));
-        memo.put((1, rate("0.05")), entry(half));
+        let rate = |item, s: &str| key(item, s.parse::<Decimal>().unwrap());
+        memo.put(rate(0, "0.05"), entry(half));
+        memo.put(rate(1, "0.05"), entry(half));
         assert_eq!(memo.len(), 2);
         // item 0 used again: item 1 is now the least recently used
-        assert!(memo.get(&(0, rate("0.050"))).is_some());
-        memo.put((2, rate("0.05")), entry(10));
+        assert!(memo.get(&rate(0, "0.05")).is_some());
+        // the same rate written with another scale is another entry
+        assert!(memo.get(&rate(0, "0.050")).is_none());
+        memo.put(rate(2, "0.05"), entry(10));
         assert_eq!(memo.len(), 2);
-        assert!(memo.get(&(1, rate("0.05"))).is_none());
-        assert!(memo.get(&(0, rate("0.05"))).is_some());
-        assert!(memo.get(&(2, rate("0.05"))).is_some());
+        assert!(memo.get(&rate(1, "0.05")).is_none());
+        assert!(memo.get(&rate(0, "0.05")).is_some());
+        assert!(memo.get(&rate(2, "0.05")).is_some());
         // replacing an entry does not count it twice
-        memo.put((2, rate("0.05")), entry(10));
+        memo.put(rate(2, "0.05"), entry(10));
         assert_eq!(memo.len(), 2);
     }
 
     #[test]
     fn an_entry_larger_than_the_capacity_is_still_kept_alone() {
         let memo = GrowthMemo::default();
-        memo.put((0, Decimal::ONE), entry(10));
-        memo.put((1, Decimal::ONE), entry(GrowthMemo::CAPACITY + 1));
+        memo.put(key(0, Decimal::ONE), entry(10));
+        memo.put(key(1, Decimal::ONE), entry(GrowthMemo::CAPACITY + 1));
         assert_eq!(memo.len(), 1);
-        assert!(memo.get(&(1, Decimal::ONE)).is_some());
+        assert!(memo.get(&key(1, Decimal::ONE)).is_some());
     }
 }

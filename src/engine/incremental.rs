@@ -386,7 +386,7 @@ impl Incremental {
         item: u16,
         growth: rust_decimal::Decimal,
     ) -> Option<(Arc<ItemGrowth>, bool)> {
-        let key = (item, growth.normalize());
+        let key = super::growth_memo::key(item, growth);
         if let Some(entry) = self.growth.get(&key) {
             return Some((entry, true));
         }
