@@ -211,6 +211,12 @@ fn prefetch<T>(x: &T) {
     let _ = x;
 }
 
+/// The change of a projected row's |collected| (the projected total's check,
+/// [`check_projected_total`]) from its served parts to `new`.
+fn abs_change_of(new: &Parts, served: &Parts) -> i128 {
+    i128::from(new.collected.unsigned_abs()) - i128::from(served.collected.unsigned_abs())
+}
+
 /// The index of a month 1–12 in a year.
 fn month_index(month: u32) -> u8 {
     (month.clamp(1, 12) - 1) as u8
@@ -420,8 +426,7 @@ impl Incremental {
             }
             *sum += new - r.parts;
             let (abs, rows) = &mut per_year[ahead];
-            *abs += i128::from(new.collected.unsigned_abs())
-                - i128::from(r.parts.collected.unsigned_abs());
+            *abs += abs_change_of(&new, &r.parts);
             *rows += 1;
         }
         // a cell whose sum came back to zero and moved again is listed twice
@@ -467,7 +472,6 @@ impl Incremental {
         let mut dropped_after = None;
         let mut factors: Vec<Option<Vec<GrowthFactor>>> = vec![None; self.projected_items.len()];
         let mut memo: Vec<(Arc<ItemGrowth>, bool)> = Vec::new();
-        let mut through = None;
         let last = self.facts.last;
         // 1. projected totals whose growth changes, or whose year goes or comes
         if sc.projection != base.scenario.projection {
@@ -504,7 +508,6 @@ impl Incremental {
             }
             projected_years.retain(|y| *y <= new_through);
             dropped_after = Some(new_through);
-            through = Some(new_through);
             // years the served run did not project: projected in full
             if let Some(p) = new.filter(|p| p.through > old_through) {
                 let more = crate::scenario::projection::project(&self.last_totals, last, p)?;
@@ -657,16 +660,15 @@ impl Incremental {
                 conserving(cascade.split(amount), key())?
             };
             if r.projected && what & MEMO == 0 {
-                abs_change += i128::from(new.collected.unsigned_abs())
-                    - i128::from(r.parts.collected.unsigned_abs());
+                abs_change += abs_change_of(&new, &r.parts);
             }
             by_cell[r.cell as usize] += new - was;
         }
-        // the memo's entries: every row of their items but those of years no longer projected
-        // rows grown through entries: kept from an earlier answer, or made now
+        // the memo's entries: every row of their items but those of years no longer
+        // projected; their rows kept from an earlier answer, or made now
         let (mut kept_rows, mut made_rows) = (0, 0);
+        let through = dropped_after.unwrap_or(i32::MAX);
         for (entry, kept) in &memo {
-            let through = through.unwrap_or(i32::MAX);
             for &(cell, d) in &entry.cells {
                 if self.cells[cell as usize].1 <= through {
                     by_cell[cell as usize] += d;
